@@ -1,0 +1,178 @@
+import { CapacityType, ConsolidationPolicy, SparkRole } from "../enums";
+
+// The Karpenter objects as plain Kubernetes manifests. tests/contract/karpenterCrds.spec.ts
+// validates everything the stacks render against the v1.14.1 CRDs (schema and CEL rules).
+
+/** Node label and taint key that keep each Spark role on its own pool. */
+export const SPARK_ROLE_KEY = "karpenter-spark.io/spark-role";
+
+/**
+ * Makes `pulumi destroy` (and any replacement) wait until Kubernetes has deleted the object's
+ * dependents: a NodePool's NodeClaims, and through their finalizers the EC2 instances. Without
+ * it the delete returns at once and the instances can outlive the controller that would
+ * terminate them.
+ */
+export const FOREGROUND_DELETION = { "pulumi.com/deletionPropagationPolicy": "foreground" } as const;
+
+/** The AMI release Karpenter pins nodes to unless asked for another (EKS AL2023, 2026-08-18). */
+export const DEFAULT_AMI_VERSION = "v20260818";
+
+export interface KubernetesManifest {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+    spec: Record<string, unknown>;
+}
+
+/** apiVersion and kind of the two Karpenter object types the project applies. */
+export const EC2_NODE_CLASS_TYPE = { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass" } as const;
+export const NODE_POOL_TYPE = { apiVersion: "karpenter.sh/v1", kind: "NodePool" } as const;
+
+export interface NodeClassInput {
+    name: string;
+    clusterName: string;
+    nodeRoleName: string;
+    /** AL2023 release such as "v20260818", or "latest". */
+    amiVersion: string;
+    rootVolumeSizeGi: number;
+    instanceStoreRaid0: boolean;
+    tags: Record<string, string>;
+}
+
+export function ec2NodeClassManifest(i: NodeClassInput): KubernetesManifest {
+    const discovery = { "karpenter.sh/discovery": i.clusterName };
+    return {
+        ...EC2_NODE_CLASS_TYPE,
+        metadata: { name: i.name, annotations: { ...FOREGROUND_DELETION } },
+        spec: {
+            role: i.nodeRoleName,
+            // A pinned alias: nodes change AMI only when the stack says so (then they drift, within
+            // the NodePools' disruption budgets), never because AWS published a new image.
+            amiSelectorTerms: [{ alias: `al2023@${i.amiVersion}` }],
+            subnetSelectorTerms: [{ tags: discovery }],
+            securityGroupSelectorTerms: [{ tags: discovery }],
+            // IMDSv2 only, and a hop limit of 1 so that pods cannot reach the node's credentials:
+            // Spark pods get theirs from EKS Pod Identity.
+            metadataOptions: {
+                httpEndpoint: "enabled",
+                httpProtocolIPv6: "disabled",
+                httpPutResponseHopLimit: 1,
+                httpTokens: "required",
+            },
+            blockDeviceMappings: [
+                {
+                    deviceName: "/dev/xvda",
+                    rootVolume: true,
+                    ebs: {
+                        volumeSize: `${i.rootVolumeSizeGi}Gi`,
+                        volumeType: "gp3",
+                        encrypted: true,
+                        deleteOnTermination: true,
+                    },
+                },
+            ],
+            // RAID0 puts the instance-store NVMe disks under the kubelet and container storage, so
+            // Spark's shuffle and spill files use them on the d-suffixed families.
+            ...(i.instanceStoreRaid0 ? { instanceStorePolicy: "RAID0" } : {}),
+            tags: i.tags,
+        },
+    };
+}
+
+export interface DisruptionBudget {
+    /** Nodes that may be disrupted at once: a count ("2") or a percentage ("10%"). */
+    nodes: string;
+    /** Cron schedule when the budget starts applying; set together with duration. */
+    schedule?: string;
+    /** How long the budget applies after each schedule hit, e.g. "8h"; set together with schedule. */
+    duration?: string;
+    /** Disruption reasons the budget limits (Underutilized, Empty, Drifted); all when unset. */
+    reasons?: string[];
+}
+
+export interface NodePoolInput {
+    name: string;
+    nodeClassName: string;
+    role: SparkRole;
+    capacityTypes: CapacityType[];
+    categories: string[];
+    generationGreaterThan: number;
+    families?: string[];
+    sizes?: string[];
+    architectures: string[];
+    /** Minimum number of distinct instance types each launch may choose from. */
+    minInstanceTypes?: number;
+    cpuLimit: number;
+    memoryLimitGi?: number;
+    consolidationPolicy: ConsolidationPolicy;
+    consolidateAfter: string;
+    budgets: DisruptionBudget[];
+    expireAfter: string;
+    terminationGracePeriod?: string;
+    weight?: number;
+}
+
+interface Requirement {
+    key: string;
+    operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+    values?: string[];
+    minValues?: number;
+}
+
+export function nodePoolRequirements(i: NodePoolInput): Requirement[] {
+    const requirements: Requirement[] = [
+        { key: "karpenter.sh/capacity-type", operator: "In", values: [...i.capacityTypes] },
+        {
+            key: "karpenter.k8s.aws/instance-category",
+            operator: "In",
+            values: [...i.categories],
+            // With two or more categories, every launch can fall back across them.
+            ...(i.categories.length > 1 ? { minValues: 2 } : {}),
+        },
+        { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: [String(i.generationGreaterThan)] },
+        { key: "kubernetes.io/arch", operator: "In", values: [...i.architectures] },
+        { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+    ];
+    if (i.families) {
+        requirements.push({ key: "karpenter.k8s.aws/instance-family", operator: "In", values: [...i.families] });
+    }
+    if (i.sizes) {
+        requirements.push({ key: "karpenter.k8s.aws/instance-size", operator: "In", values: [...i.sizes] });
+    }
+    if (i.minInstanceTypes !== undefined) {
+        // Spot capacity is deepest when EC2 may pick among many pools: Karpenter refuses to launch
+        // unless at least this many instance types remain after the pod's own constraints.
+        requirements.push({ key: "node.kubernetes.io/instance-type", operator: "Exists", minValues: i.minInstanceTypes });
+    }
+    return requirements;
+}
+
+export function nodePoolManifest(i: NodePoolInput): KubernetesManifest {
+    const limits: Record<string, string> = { cpu: String(i.cpuLimit) };
+    if (i.memoryLimitGi !== undefined) {
+        limits.memory = `${i.memoryLimitGi}Gi`;
+    }
+    return {
+        ...NODE_POOL_TYPE,
+        metadata: { name: i.name, annotations: { ...FOREGROUND_DELETION } },
+        spec: {
+            template: {
+                metadata: { labels: { [SPARK_ROLE_KEY]: i.role } },
+                spec: {
+                    nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: i.nodeClassName },
+                    requirements: nodePoolRequirements(i),
+                    taints: [{ key: SPARK_ROLE_KEY, value: i.role, effect: "NoSchedule" }],
+                    expireAfter: i.expireAfter,
+                    ...(i.terminationGracePeriod ? { terminationGracePeriod: i.terminationGracePeriod } : {}),
+                },
+            },
+            limits,
+            disruption: {
+                consolidationPolicy: i.consolidationPolicy,
+                consolidateAfter: i.consolidateAfter,
+                budgets: i.budgets.map((b) => ({ ...b })),
+            },
+            ...(i.weight !== undefined ? { weight: i.weight } : {}),
+        },
+    };
+}

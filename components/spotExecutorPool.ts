@@ -1,0 +1,351 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, SparkRole } from "./enums";
+import { SparkPodPlacement, sparkPodPlacement } from "./pools/placement";
+import {
+    DEFAULT_AMI_VERSION,
+    DisruptionBudget,
+    EC2_NODE_CLASS_TYPE,
+    ec2NodeClassManifest,
+    KubernetesManifest,
+    NODE_POOL_TYPE,
+    nodePoolManifest,
+    NodePoolInput,
+} from "./pools/specs";
+import {
+    AL2023_AMI_VERSION,
+    ArgChecker,
+    DNS1123_LABEL,
+    KARPENTER_BUDGET_NODES,
+    KARPENTER_DURATION,
+    KARPENTER_DURATION_OR_NEVER,
+} from "./validation";
+
+export interface SpotExecutorPoolArgs {
+    /** Name of the EKS cluster; the value of the karpenter.sh/discovery tag the node class selects by. */
+    clusterName: pulumi.Input<string>;
+    /** Name of the IAM role Karpenter's nodes run as (KarpenterCluster's nodeRoleName). */
+    nodeRoleName: pulumi.Input<string>;
+    /**
+     * Base name of the Kubernetes objects: the EC2NodeClass `<poolName>`, the NodePools
+     * `<poolName>-drivers` and `<poolName>-executors`. A DNS label of at most 53 characters.
+     * Changing it replaces the pools (their nodes drain and are replaced).
+     * @default the component's resource name
+     */
+    poolName?: string;
+    /**
+     * EKS-optimised AL2023 AMI release for the nodes, e.g. "v20260818" (see the amazon-eks-ami
+     * releases). Pinned so that an AMI changes only when the stack changes it; "latest" follows
+     * every AWS release, drifting nodes whenever one appears.
+     * @default "v20260818"
+     */
+    amiVersion?: string;
+    /**
+     * Size of each node's encrypted gp3 root volume in GiB (images, logs, and Spark's shuffle
+     * files unless the instance store is used).
+     * @default 100
+     */
+    rootVolumeSizeGi?: number;
+    /**
+     * Put the instance-store NVMe disks of d-suffixed families (m6id, r6gd, ...) in a RAID0 array
+     * under the kubelet and containers, for shuffle-heavy jobs.
+     * @default false
+     */
+    instanceStoreRaid0?: boolean;
+
+    /**
+     * Instance categories the executor pool may launch. Compute, general purpose and memory
+     * optimised by default: wide enough for deep Spot capacity.
+     * @default ["c", "m", "r"]
+     */
+    executorInstanceCategories?: InstanceCategory[];
+    /**
+     * Executors run on instance generations greater than this (Karpenter's Gt operator), leaving
+     * out old, slow and scarce types.
+     * @default 2
+     */
+    executorGenerationGreaterThan?: number;
+    /** Instance families the executor pool is limited to, e.g. ["m7i", "r7i"]; unrestricted when unset. */
+    executorInstanceFamilies?: string[];
+    /** Instance sizes the executor pool is limited to, e.g. ["2xlarge", "4xlarge"]; unrestricted when unset. */
+    executorInstanceSizes?: string[];
+    /**
+     * CPU architectures for executors; add "arm64" only if the Spark image is multi-arch.
+     * @default ["amd64"]
+     */
+    executorArchitectures?: Architecture[];
+    /**
+     * Capacity types for executors. Must include "spot"; add "on-demand" to fall back to it when
+     * Spot is short (Karpenter launches Spot whenever both are allowed and Spot is available).
+     * @default ["spot"]
+     */
+    executorCapacityTypes?: CapacityType[];
+    /**
+     * Each executor launch must be able to choose among at least this many instance types
+     * (Karpenter's minValues), so that EC2 can place Spot requests in the deepest pools.
+     * @default 10
+     */
+    executorMinInstanceTypes?: number;
+    /**
+     * Total vCPUs the executor pool may run at once: the ceiling on what a runaway job can cost.
+     * @default 1000
+     */
+    executorCpuLimit?: number;
+    /** Total memory the executor pool may run at once, in GiB; unlimited when unset. */
+    executorMemoryLimitGi?: number;
+    /**
+     * When Karpenter may consolidate executor nodes. Executors decommission gracefully, so
+     * replacing underused nodes is safe and saves money.
+     * @default "WhenEmptyOrUnderutilized"
+     */
+    executorConsolidationPolicy?: ConsolidationPolicy;
+    /**
+     * How long a node must be consolidatable before Karpenter acts, e.g. "1m", "30s" or "Never".
+     * @default "1m"
+     */
+    executorConsolidateAfter?: string;
+    /**
+     * Limits on how many executor nodes Karpenter disrupts at once.
+     * @default [{ nodes: "10%" }]
+     */
+    executorDisruptionBudgets?: DisruptionBudget[];
+    /**
+     * Executor nodes are replaced after this age, e.g. "720h", or "Never".
+     * @default "720h"
+     */
+    executorExpireAfter?: string;
+    /** The longest Karpenter waits for an executor node to drain before it forces it, e.g. "10m"; unbounded when unset. */
+    executorTerminationGracePeriod?: string;
+    /** Priority of the executor pool among NodePools that could run the same pods (1-100); none when unset. */
+    executorWeight?: number;
+
+    /**
+     * Instance categories the driver pool may launch.
+     * @default ["c", "m", "r"]
+     */
+    driverInstanceCategories?: InstanceCategory[];
+    /**
+     * Drivers run on instance generations greater than this.
+     * @default 2
+     */
+    driverGenerationGreaterThan?: number;
+    /**
+     * CPU architectures for drivers.
+     * @default ["amd64"]
+     */
+    driverArchitectures?: Architecture[];
+    /**
+     * Capacity types for drivers. Must not include "spot": an interrupted driver fails the job.
+     * @default ["on-demand"]
+     */
+    driverCapacityTypes?: CapacityType[];
+    /**
+     * Total vCPUs the driver pool may run at once.
+     * @default 100
+     */
+    driverCpuLimit?: number;
+    /**
+     * How long an empty driver node stays up for the next job, e.g. "1m". Driver nodes are only
+     * ever consolidated when empty, so a running driver is never interrupted.
+     * @default "1m"
+     */
+    driverConsolidateAfter?: string;
+    /**
+     * Driver nodes are replaced after this age (running drivers keep theirs until they finish).
+     * @default "720h"
+     */
+    driverExpireAfter?: string;
+    /**
+     * Tags for the EC2 instances, volumes and network interfaces Karpenter launches.
+     * @default {}
+     */
+    tags?: Record<string, string>;
+}
+
+/** The arguments with every default applied and every value checked. */
+export interface ResolvedSpotExecutorPoolArgs {
+    clusterName: pulumi.Input<string>;
+    nodeRoleName: pulumi.Input<string>;
+    poolName: string;
+    amiVersion: string;
+    rootVolumeSizeGi: number;
+    instanceStoreRaid0: boolean;
+    driverPool: NodePoolInput;
+    executorPool: NodePoolInput;
+    tags: Record<string, string>;
+}
+
+const FAMILY = /^[a-z]+[0-9][a-z0-9-]*$/;
+const SIZE = /^[a-z0-9-]+$/;
+const BUDGET_DURATION = /^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/;
+const DURATION_ALLOWED = 'a duration of whole s, m or h units such as "1m", "90s" or "720h"';
+
+function checkBudgets(check: ArgChecker, arg: string, value: unknown): DisruptionBudget[] {
+    const allowed =
+        'a list of {nodes: "10%" or "2", optional schedule (cron) and duration ("8h") set together, optional reasons}';
+    if (!Array.isArray(value) || value.length === 0) {
+        check.fail(arg, value, allowed);
+    }
+    for (const b of value as DisruptionBudget[]) {
+        const reasonsOk = b?.reasons === undefined || (Array.isArray(b.reasons) && b.reasons.every((r) => ["Underutilized", "Empty", "Drifted"].includes(r)));
+        if (
+            typeof b?.nodes !== "string" ||
+            !KARPENTER_BUDGET_NODES.test(b.nodes) ||
+            (b.schedule === undefined) !== (b.duration === undefined) ||
+            (b.duration !== undefined && !BUDGET_DURATION.test(b.duration)) ||
+            !reasonsOk
+        ) {
+            check.fail(arg, value, allowed);
+        }
+    }
+    return value as DisruptionBudget[];
+}
+
+/** Applies the defaults (all in this one place) and validates; throws before anything is registered. */
+export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPoolArgs): ResolvedSpotExecutorPoolArgs {
+    const check: ArgChecker = new ArgChecker("SpotExecutorPool", name);
+    if (args.clusterName === undefined || args.clusterName === "") {
+        check.fail("clusterName", args.clusterName, "the EKS cluster's name (KarpenterCluster's clusterName output)");
+    }
+    if (args.nodeRoleName === undefined || args.nodeRoleName === "") {
+        check.fail("nodeRoleName", args.nodeRoleName, "the Karpenter node role's name (KarpenterCluster's nodeRoleName output)");
+    }
+    const poolName = check.string("poolName", args.poolName ?? name, DNS1123_LABEL, "a DNS label: lowercase letters, digits and hyphens");
+    if (poolName.length > 53) {
+        check.fail("poolName", poolName, 'at most 53 characters, so that "<poolName>-executors" fits Kubernetes\' 63');
+    }
+
+    const executorCapacityTypes = check.listOf("executorCapacityTypes", args.executorCapacityTypes ?? [CapacityType.Spot], CapacityType);
+    if (!executorCapacityTypes.includes(CapacityType.Spot)) {
+        check.fail(
+            "executorCapacityTypes",
+            executorCapacityTypes,
+            'a list that includes "spot" (this pool exists to run executors on Spot; add "on-demand" only as a fallback)',
+        );
+    }
+    const driverCapacityTypes = check.listOf("driverCapacityTypes", args.driverCapacityTypes ?? [CapacityType.OnDemand], CapacityType);
+    if (driverCapacityTypes.includes(CapacityType.Spot)) {
+        check.fail("driverCapacityTypes", driverCapacityTypes, 'capacity types other than "spot" ("on-demand", "reserved"): a reclaimed driver fails the whole job');
+    }
+
+    const optionalList = (arg: string, value: string[] | undefined, pattern: RegExp, example: string) =>
+        value === undefined ? undefined : check.listMatching(arg, value, pattern, `a non-empty list of distinct values such as ${example}`);
+    const duration = (arg: string, value: string, pattern: RegExp) =>
+        check.string(arg, value, pattern, pattern === KARPENTER_DURATION ? DURATION_ALLOWED : `${DURATION_ALLOWED}, or "Never"`);
+
+    const executorPool: NodePoolInput = {
+        name: `${poolName}-executors`,
+        nodeClassName: poolName,
+        role: SparkRole.Executor,
+        capacityTypes: executorCapacityTypes,
+        categories: check.listOf("executorInstanceCategories", args.executorInstanceCategories ?? ["c", "m", "r"], InstanceCategory),
+        generationGreaterThan: check.integer("executorGenerationGreaterThan", args.executorGenerationGreaterThan ?? 2, 0, 20),
+        families: optionalList("executorInstanceFamilies", args.executorInstanceFamilies, FAMILY, '["m7i", "r7i"]'),
+        sizes: optionalList("executorInstanceSizes", args.executorInstanceSizes, SIZE, '["2xlarge", "4xlarge"]'),
+        architectures: check.listOf("executorArchitectures", args.executorArchitectures ?? [Architecture.Amd64], Architecture),
+        minInstanceTypes: check.integer("executorMinInstanceTypes", args.executorMinInstanceTypes ?? 10, 1, 50),
+        cpuLimit: check.positiveNumber("executorCpuLimit", args.executorCpuLimit ?? 1000, "1000"),
+        memoryLimitGi:
+            args.executorMemoryLimitGi === undefined ? undefined : check.positiveNumber("executorMemoryLimitGi", args.executorMemoryLimitGi, "4000"),
+        consolidationPolicy: check.oneOf(
+            "executorConsolidationPolicy",
+            args.executorConsolidationPolicy ?? ConsolidationPolicy.WhenEmptyOrUnderutilized,
+            ConsolidationPolicy,
+        ),
+        consolidateAfter: duration("executorConsolidateAfter", args.executorConsolidateAfter ?? "1m", KARPENTER_DURATION_OR_NEVER),
+        budgets: checkBudgets(check, "executorDisruptionBudgets", args.executorDisruptionBudgets ?? [{ nodes: "10%" }]),
+        expireAfter: duration("executorExpireAfter", args.executorExpireAfter ?? "720h", KARPENTER_DURATION_OR_NEVER),
+        terminationGracePeriod:
+            args.executorTerminationGracePeriod === undefined
+                ? undefined
+                : duration("executorTerminationGracePeriod", args.executorTerminationGracePeriod, KARPENTER_DURATION),
+        weight: args.executorWeight === undefined ? undefined : check.integer("executorWeight", args.executorWeight, 1, 100),
+    };
+    const driverPool: NodePoolInput = {
+        name: `${poolName}-drivers`,
+        nodeClassName: poolName,
+        role: SparkRole.Driver,
+        capacityTypes: driverCapacityTypes,
+        categories: check.listOf("driverInstanceCategories", args.driverInstanceCategories ?? ["c", "m", "r"], InstanceCategory),
+        generationGreaterThan: check.integer("driverGenerationGreaterThan", args.driverGenerationGreaterThan ?? 2, 0, 20),
+        architectures: check.listOf("driverArchitectures", args.driverArchitectures ?? [Architecture.Amd64], Architecture),
+        cpuLimit: check.positiveNumber("driverCpuLimit", args.driverCpuLimit ?? 100, "100"),
+        // Drivers are never consolidated while they run (WhenEmpty) and carry do-not-disrupt.
+        consolidationPolicy: ConsolidationPolicy.WhenEmpty,
+        consolidateAfter: duration("driverConsolidateAfter", args.driverConsolidateAfter ?? "1m", KARPENTER_DURATION_OR_NEVER),
+        budgets: [{ nodes: "10%" }],
+        expireAfter: duration("driverExpireAfter", args.driverExpireAfter ?? "720h", KARPENTER_DURATION_OR_NEVER),
+    };
+    return {
+        clusterName: args.clusterName,
+        nodeRoleName: args.nodeRoleName,
+        poolName,
+        amiVersion: check.string("amiVersion", args.amiVersion ?? DEFAULT_AMI_VERSION, AL2023_AMI_VERSION, 'an AL2023 AMI release such as "v20260818", or "latest"'),
+        rootVolumeSizeGi: check.integer("rootVolumeSizeGi", args.rootVolumeSizeGi ?? 100, 20, 16384),
+        instanceStoreRaid0: check.boolean("instanceStoreRaid0", args.instanceStoreRaid0 ?? false),
+        driverPool,
+        executorPool,
+        tags: { ...(args.tags ?? {}), "karpenter-spark.io/pool": poolName },
+    };
+}
+
+/** A Karpenter object; only apiVersion and kind must be known before the cluster's outputs are. */
+function karpenterObject(name: string, manifest: pulumi.Output<KubernetesManifest> | KubernetesManifest, typeOf: { apiVersion: string; kind: string }, opts: pulumi.CustomResourceOptions) {
+    const m = pulumi.output(manifest);
+    return new k8s.apiextensions.CustomResource(name, { apiVersion: typeOf.apiVersion, kind: typeOf.kind, metadata: m.metadata, spec: m.spec }, opts);
+}
+
+/**
+ * Karpenter capacity for Spark: an EC2NodeClass, an On-Demand NodePool for drivers and a Spot
+ * NodePool for executors, each tainted for its Spark role, plus the placement a SparkApplication
+ * needs to use them. Deploy it with KarpenterCluster's Kubernetes provider and after the cluster
+ * (`dependsOn: [cluster]`), so that Karpenter is running before its NodePools exist and on
+ * destroy terminates their nodes before it is removed.
+ */
+export class SpotExecutorPool extends pulumi.ComponentResource {
+    /** Name of the EC2NodeClass. */
+    public readonly nodeClassName: pulumi.Output<string>;
+    /** Name of the On-Demand NodePool for drivers. */
+    public readonly driverNodePoolName: pulumi.Output<string>;
+    /** Name of the Spot NodePool for executors. */
+    public readonly executorNodePoolName: pulumi.Output<string>;
+    /** Capacity types the executor NodePool allows. */
+    public readonly executorCapacityTypes: pulumi.Output<string[]>;
+    /** Placement of Spark drivers on the driver pool. */
+    public readonly driverPlacement: SparkPodPlacement;
+    /** Placement of Spark executors on the executor pool, with Spark's decommission settings. */
+    public readonly executorPlacement: SparkPodPlacement;
+
+    constructor(name: string, args: SpotExecutorPoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = resolveSpotExecutorPoolArgs(name, args);
+        super("karpenter-spark:index:SpotExecutorPool", name, {}, opts);
+
+        const nodeClassInput = { name: a.poolName, amiVersion: a.amiVersion, rootVolumeSizeGi: a.rootVolumeSizeGi, instanceStoreRaid0: a.instanceStoreRaid0 };
+        const nodeClass = pulumi.all([a.clusterName, a.nodeRoleName]).apply(([clusterName, nodeRoleName]) =>
+            ec2NodeClassManifest({ ...nodeClassInput, clusterName, nodeRoleName, tags: { ...a.tags, "karpenter-spark.io/cluster": clusterName } }),
+        );
+        const ec2NodeClass = karpenterObject(`${name}-node-class`, nodeClass, EC2_NODE_CLASS_TYPE, { parent: this });
+        for (const pool of [a.driverPool, a.executorPool]) {
+            karpenterObject(`${name}-${pool.role}s`, nodePoolManifest(pool), NODE_POOL_TYPE, { parent: this, dependsOn: [ec2NodeClass] });
+        }
+
+        this.nodeClassName = pulumi.output(a.poolName);
+        this.driverNodePoolName = pulumi.output(a.driverPool.name);
+        this.executorNodePoolName = pulumi.output(a.executorPool.name);
+        this.executorCapacityTypes = pulumi.output(a.executorPool.capacityTypes as string[]);
+        this.driverPlacement = sparkPodPlacement({ role: SparkRole.Driver, nodePoolName: a.driverPool.name, capacityTypes: a.driverPool.capacityTypes });
+        this.executorPlacement = sparkPodPlacement({
+            role: SparkRole.Executor,
+            nodePoolName: a.executorPool.name,
+            capacityTypes: a.executorPool.capacityTypes,
+        });
+        this.registerOutputs({
+            nodeClassName: this.nodeClassName,
+            driverNodePoolName: this.driverNodePoolName,
+            executorNodePoolName: this.executorNodePoolName,
+            executorCapacityTypes: this.executorCapacityTypes,
+            driverPlacement: this.driverPlacement,
+            executorPlacement: this.executorPlacement,
+        });
+    }
+}
