@@ -1,0 +1,486 @@
+import * as pulumi from "@pulumi/pulumi";
+import Ajv from "ajv";
+import { isDeepStrictEqual } from "util";
+import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, NatGatewayStrategy } from "../components/enums";
+import { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSupportProblem } from "../components/karpenter/versions";
+import { DEFAULT_AMI_VERSION } from "../components/pools/specs";
+import { DEFAULT_SPARK_IMAGE } from "../components/spark/sparkPi";
+import { DEFAULT_SPARK_OPERATOR_VERSION } from "../components/spark/values";
+import {
+    AL2023_AMI_VERSION,
+    CONTAINER_IMAGE,
+    DNS1123_LABEL,
+    EKS_CLUSTER_NAME,
+    invalidMessage,
+    IPV4_CIDR,
+    KARPENTER_BUDGET_NODES,
+    KARPENTER_DURATION,
+    KARPENTER_DURATION_OR_NEVER,
+    KUBERNETES_VERSION,
+    SEMVER,
+} from "../components/validation";
+
+// The one place where stack configuration is declared, defaulted, documented and validated.
+// Pulumi.yaml declares the same keys for the CLI (tests/unit/config.spec.ts keeps the two equal).
+
+/** The config value types Pulumi.yaml can declare. */
+export type ConfigType = "string" | "integer" | "boolean" | "array";
+
+export interface ConfigKey {
+    type: ConfigType;
+    description: string;
+    /** What a valid value is, in words, for error messages. */
+    allowed: string;
+    /** JSON schema of the parsed value. */
+    schema: Record<string, unknown>;
+    /** The value when the stack does not set it (also declared in Pulumi.yaml, which needs one for every key). */
+    default: unknown;
+    /** The default is a placeholder for "not set" (an empty string or list, or 0), not a value. */
+    placeholder?: true;
+}
+
+const pattern = (re: RegExp) => re.source;
+const enumOf = (e: Record<string, string>) => Object.values(e);
+const listOf = (item: Record<string, unknown>) => ({ type: "array", items: item, minItems: 1, uniqueItems: true });
+const quoted = (values: string[]) => values.map((v) => JSON.stringify(v)).join(", ");
+const categories = enumOf(InstanceCategory);
+const DURATION = 'a duration such as "30s", "1m" or "720h"';
+
+/** The stack's configuration, every default applied. */
+export interface StackConfig {
+    project: string;
+    stack: string;
+    region: string;
+    clusterName: string;
+    kubernetesVersion: string;
+    karpenterVersion: string;
+    sparkOperatorVersion: string;
+    deployExampleJob: boolean;
+    availabilityZoneCount: number;
+    natGateways: NatGatewayStrategy;
+    vpcCidrBlock: string;
+    endpointPublicAccessCidrs: string[];
+    controlPlaneLogging: boolean;
+    secretsEncryption: boolean;
+    deletionProtection: boolean;
+    systemNodeInstanceTypes: string[];
+    systemNodeCount: number;
+    karpenterReplicas: number;
+    executorInstanceCategories: InstanceCategory[];
+    executorGenerationGreaterThan: number;
+    executorInstanceFamilies?: string[];
+    executorInstanceSizes?: string[];
+    executorArchitectures: Architecture[];
+    executorCapacityTypes: CapacityType[];
+    executorMinInstanceTypes: number;
+    executorCpuLimit: number;
+    executorMemoryLimitGi?: number;
+    executorConsolidationPolicy: ConsolidationPolicy;
+    executorConsolidateAfter: string;
+    executorExpireAfter: string;
+    executorTerminationGracePeriod?: string;
+    executorDisruptionBudgetNodes: string;
+    driverInstanceCategories: InstanceCategory[];
+    driverCpuLimit: number;
+    amiVersion: string;
+    nodeVolumeSizeGi: number;
+    instanceStoreRaid0: boolean;
+    sparkJobNamespaces: string[];
+    sparkImage: string;
+    sparkImageHasS3A: boolean;
+    highAvailability: boolean;
+    protectEventLogs: boolean;
+    eventLogRetentionDays: number;
+    checkUpgradePath: boolean;
+}
+
+/** Every key of the project's config namespace: exactly the fields of StackConfig. */
+export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack" | "region">]-?: ConfigKey } = {
+    clusterName: {
+        type: "string",
+        description: "Name of the EKS cluster (and of Karpenter's IAM roles and interruption queue); empty: <project>-<stack>. Changing it replaces the cluster.",
+        allowed: "1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit",
+        schema: { type: "string", pattern: pattern(EKS_CLUSTER_NAME) },
+        default: "",
+        placeholder: true,
+    },
+    kubernetesVersion: {
+        type: "string",
+        description: "Kubernetes minor version of the EKS control plane and system nodes.",
+        allowed: 'a Kubernetes minor version such as "1.35" that the Karpenter version supports',
+        schema: { type: "string", pattern: pattern(KUBERNETES_VERSION) },
+        default: DEFAULT_KUBERNETES_VERSION,
+    },
+    karpenterVersion: {
+        type: "string",
+        description: "Karpenter release (karpenter-crd and karpenter charts). Upgrade one minor version at a time.",
+        allowed: 'a Karpenter release version such as "1.14.1"',
+        schema: { type: "string", pattern: pattern(SEMVER) },
+        default: DEFAULT_KARPENTER_VERSION,
+    },
+    sparkOperatorVersion: {
+        type: "string",
+        description: "Version of the Kubeflow spark-operator Helm chart.",
+        allowed: 'a chart version such as "2.5.2"',
+        schema: { type: "string", pattern: pattern(SEMVER) },
+        default: DEFAULT_SPARK_OPERATOR_VERSION,
+    },
+    deployExampleJob: {
+        type: "boolean",
+        description: "Deploy the spark-pi example job (driver On-Demand, 20 executors on Spot).",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: false,
+    },
+    availabilityZoneCount: {
+        type: "integer",
+        description: "Availability zones of the VPC's subnets (at least 2, as EKS requires).",
+        allowed: "a whole number from 2 to 6",
+        schema: { type: "integer", minimum: 2, maximum: 6 },
+        default: 3,
+    },
+    natGateways: {
+        type: "string",
+        description: 'NAT gateways: "Single" (one shared, cheapest) or "OnePerAz" (zone-independent egress).',
+        allowed: quoted(enumOf(NatGatewayStrategy)),
+        schema: { enum: enumOf(NatGatewayStrategy) },
+        default: NatGatewayStrategy.Single,
+    },
+    vpcCidrBlock: {
+        type: "string",
+        description: "CIDR block of the VPC, /8 to /17 (a /19 private and a /22 public subnet per zone).",
+        allowed: 'an IPv4 CIDR block from /8 to /17 such as "10.0.0.0/16"',
+        schema: { type: "string", allOf: [{ pattern: pattern(IPV4_CIDR) }, { pattern: "/([89]|1[0-7])$" }] },
+        default: "10.0.0.0/16",
+    },
+    endpointPublicAccessCidrs: {
+        type: "array",
+        description: "CIDR blocks allowed to reach the public Kubernetes API endpoint; empty for a private endpoint.",
+        allowed: 'a list of IPv4 CIDR blocks such as ["203.0.113.0/24"], or [] for a private endpoint',
+        schema: { type: "array", items: { type: "string", pattern: pattern(IPV4_CIDR) }, uniqueItems: true },
+        default: ["0.0.0.0/0"],
+    },
+    controlPlaneLogging: {
+        type: "boolean",
+        description: "Send the EKS control plane's five log types to CloudWatch Logs.",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: true,
+    },
+    secretsEncryption: {
+        type: "boolean",
+        description: "Envelope-encrypt Kubernetes secrets with a dedicated KMS key.",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: true,
+    },
+    deletionProtection: {
+        type: "boolean",
+        description: "EKS deletion protection: the cluster cannot be deleted until it is turned off.",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: true,
+    },
+    systemNodeInstanceTypes: {
+        type: "array",
+        description: "Instance types of the On-Demand system node group (Karpenter, CoreDNS, Spark Operator).",
+        allowed: 'a non-empty list of EC2 instance types of one architecture, such as ["m7g.large"]',
+        schema: listOf({ type: "string", pattern: "^[a-z][a-z0-9-]*\\.[a-z0-9-]+$" }),
+        default: ["m7g.large"],
+    },
+    systemNodeCount: {
+        type: "integer",
+        description: "Number of system nodes.",
+        allowed: "a whole number from 1 to 20",
+        schema: { type: "integer", minimum: 1, maximum: 20 },
+        default: 2,
+    },
+    karpenterReplicas: {
+        type: "integer",
+        description: "Karpenter controller replicas, one per system node.",
+        allowed: "a whole number from 1 to 5, at most systemNodeCount",
+        schema: { type: "integer", minimum: 1, maximum: 5 },
+        default: 2,
+    },
+    executorInstanceCategories: {
+        type: "array",
+        description: "Instance categories the Spot executor pool may launch.",
+        allowed: `a non-empty list of distinct categories from ${quoted(categories)}`,
+        schema: listOf({ enum: categories }),
+        default: ["c", "m", "r"],
+    },
+    executorGenerationGreaterThan: {
+        type: "integer",
+        description: "Executor instances must be of a generation greater than this.",
+        allowed: "a whole number from 0 to 20",
+        schema: { type: "integer", minimum: 0, maximum: 20 },
+        default: 2,
+    },
+    executorInstanceFamilies: {
+        type: "array",
+        description: "Instance families the executor pool is limited to (empty: any family of the categories).",
+        allowed: 'a non-empty list of instance families such as ["m7i", "r7i"]',
+        schema: listOf({ type: "string", pattern: "^[a-z]+[0-9][a-z0-9-]*$" }),
+        default: [],
+        placeholder: true,
+    },
+    executorInstanceSizes: {
+        type: "array",
+        description: "Instance sizes the executor pool is limited to (empty: any size).",
+        allowed: 'a non-empty list of instance sizes such as ["2xlarge", "4xlarge"]',
+        schema: listOf({ type: "string", pattern: "^[a-z0-9-]+$" }),
+        default: [],
+        placeholder: true,
+    },
+    executorArchitectures: {
+        type: "array",
+        description: "CPU architectures for executors (arm64 needs a multi-arch Spark image).",
+        allowed: `a non-empty list from ${quoted(enumOf(Architecture))}`,
+        schema: listOf({ enum: enumOf(Architecture) }),
+        default: ["amd64"],
+    },
+    executorCapacityTypes: {
+        type: "array",
+        description: 'Capacity types for executors; must include "spot" ("on-demand" adds a fallback).',
+        allowed: `a non-empty list from ${quoted(enumOf(CapacityType))} that includes "spot"`,
+        schema: { ...listOf({ enum: enumOf(CapacityType) }), contains: { const: CapacityType.Spot } },
+        default: ["spot"],
+    },
+    executorMinInstanceTypes: {
+        type: "integer",
+        description: "Each executor launch must be able to choose among at least this many instance types.",
+        allowed: "a whole number from 1 to 50",
+        schema: { type: "integer", minimum: 1, maximum: 50 },
+        default: 10,
+    },
+    executorCpuLimit: {
+        type: "integer",
+        description: "Total vCPUs the Spot executor pool may run at once.",
+        allowed: "a whole number greater than 0, such as 1000",
+        schema: { type: "integer", exclusiveMinimum: 0 },
+        default: 1000,
+    },
+    executorMemoryLimitGi: {
+        type: "integer",
+        description: "Total memory (GiB) the executor pool may run at once (0: unlimited).",
+        allowed: "a whole number greater than 0, or 0 for no limit",
+        schema: { type: "integer", exclusiveMinimum: 0 },
+        default: 0,
+        placeholder: true,
+    },
+    executorConsolidationPolicy: {
+        type: "string",
+        description: "When Karpenter may consolidate executor nodes.",
+        allowed: quoted(enumOf(ConsolidationPolicy)),
+        schema: { enum: enumOf(ConsolidationPolicy) },
+        default: ConsolidationPolicy.WhenEmptyOrUnderutilized,
+    },
+    executorConsolidateAfter: {
+        type: "string",
+        description: "How long an executor node must be consolidatable before Karpenter acts.",
+        allowed: `${DURATION}, or "Never"`,
+        schema: { type: "string", pattern: pattern(KARPENTER_DURATION_OR_NEVER) },
+        default: "1m",
+    },
+    executorExpireAfter: {
+        type: "string",
+        description: "Age after which executor nodes are replaced.",
+        allowed: `${DURATION}, or "Never"`,
+        schema: { type: "string", pattern: pattern(KARPENTER_DURATION_OR_NEVER) },
+        default: "720h",
+    },
+    executorTerminationGracePeriod: {
+        type: "string",
+        description: "Longest Karpenter waits for an executor node to drain (empty: unbounded).",
+        allowed: `${DURATION}, or "" for no bound`,
+        schema: { type: "string", pattern: pattern(KARPENTER_DURATION) },
+        default: "",
+        placeholder: true,
+    },
+    executorDisruptionBudgetNodes: {
+        type: "string",
+        description: "Executor nodes Karpenter may disrupt at once: a count or a percentage.",
+        allowed: 'a whole number or a percentage such as "10%"',
+        schema: { type: "string", pattern: pattern(KARPENTER_BUDGET_NODES) },
+        default: "10%",
+    },
+    driverInstanceCategories: {
+        type: "array",
+        description: "Instance categories the On-Demand driver pool may launch.",
+        allowed: `a non-empty list of distinct categories from ${quoted(categories)}`,
+        schema: listOf({ enum: categories }),
+        default: ["c", "m", "r"],
+    },
+    driverCpuLimit: {
+        type: "integer",
+        description: "Total vCPUs the On-Demand driver pool may run at once.",
+        allowed: "a whole number greater than 0",
+        schema: { type: "integer", exclusiveMinimum: 0 },
+        default: 100,
+    },
+    amiVersion: {
+        type: "string",
+        description: 'EKS AL2023 AMI release for Karpenter nodes, e.g. "v20260818" ("latest" follows every release).',
+        allowed: 'an AL2023 release such as "v20260818", or "latest"',
+        schema: { type: "string", pattern: pattern(AL2023_AMI_VERSION) },
+        default: DEFAULT_AMI_VERSION,
+    },
+    nodeVolumeSizeGi: {
+        type: "integer",
+        description: "Root volume size (GiB) of Karpenter nodes.",
+        allowed: "a whole number from 20 to 16384",
+        schema: { type: "integer", minimum: 20, maximum: 16384 },
+        default: 100,
+    },
+    instanceStoreRaid0: {
+        type: "boolean",
+        description: "RAID0 the instance-store NVMe disks for Spark shuffle (d-suffixed families).",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: false,
+    },
+    sparkJobNamespaces: {
+        type: "array",
+        description: "Namespaces Spark jobs run in; the first holds the example job.",
+        allowed: 'a non-empty list of distinct DNS-1123 labels such as ["spark-jobs"]',
+        schema: listOf({ type: "string", pattern: pattern(DNS1123_LABEL) }),
+        default: ["spark-jobs"],
+    },
+    sparkImage: {
+        type: "string",
+        description: "Spark image for the example job and the History Server.",
+        allowed: 'a container image reference such as "docker.io/apache/spark:4.0.4"',
+        schema: { type: "string", pattern: pattern(CONTAINER_IMAGE) },
+        default: DEFAULT_SPARK_IMAGE,
+    },
+    sparkImageHasS3A: {
+        type: "boolean",
+        description: "Whether sparkImage has the S3A connector (stock apache/spark does not): enables event logs and the History Server.",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: false,
+    },
+    highAvailability: {
+        type: "boolean",
+        description: "Two Spark Operator controller and webhook replicas with PodDisruptionBudgets.",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: true,
+    },
+    protectEventLogs: {
+        type: "boolean",
+        description: "Protect the event-log bucket from deletion.",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: true,
+    },
+    eventLogRetentionDays: {
+        type: "integer",
+        description: "Days to keep Spark event logs.",
+        allowed: "a whole number from 1 to 3650",
+        schema: { type: "integer", minimum: 1, maximum: 3650 },
+        default: 30,
+    },
+    checkUpgradePath: {
+        type: "boolean",
+        description: "Refuse Karpenter version changes that skip a minor version (compared with the stack's last deployment).",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: true,
+    },
+};
+
+/** Invalid configuration: Pulumi prints a RunError's message without a stack trace. */
+export class ConfigError extends pulumi.RunError {}
+
+/** An AWS region name: us-west-2, eu-central-1, ap-southeast-5, us-gov-west-1, cn-north-1. */
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+const validators = Object.fromEntries(Object.entries(CONFIG_KEYS).map(([k, spec]) => [k, ajv.compile(spec.schema)]));
+
+function invalid(key: string, raw: unknown, allowed: string): never {
+    throw new ConfigError(`Invalid stack config: ${invalidMessage(key, raw, allowed)}`);
+}
+
+/** Turns Pulumi's string config value into the declared type. */
+function parse(key: string, spec: ConfigKey, raw: string): unknown {
+    switch (spec.type) {
+        case "string":
+            return raw;
+        case "integer":
+            return /^-?\d+$/.test(raw.trim()) ? Number(raw) : invalid(key, raw, spec.allowed);
+        case "boolean":
+            return raw === "true" ? true : raw === "false" ? false : invalid(key, raw, spec.allowed);
+        case "array":
+            try {
+                return JSON.parse(raw);
+            } catch {
+                return invalid(key, raw, spec.allowed);
+            }
+    }
+}
+
+/**
+ * Reads and validates the stack configuration from Pulumi's config map (`project:key` to string,
+ * as `pulumi.runtime.allConfig()` returns it). Throws ConfigError on the first bad key.
+ */
+export function parseStackConfig(all: Record<string, string>, project: string, stack: string): StackConfig {
+    const prefix = `${project}:`;
+    const known = Object.keys(CONFIG_KEYS);
+    for (const key of Object.keys(all)) {
+        if (key.startsWith(prefix) && !known.includes(key.slice(prefix.length))) {
+            invalid(`config key ${key}`, all[key], `one of the keys declared in Pulumi.yaml and stacks/config.ts: ${known.join(", ")}`);
+        }
+    }
+    const region = all["aws:region"];
+    if (region === undefined || !REGION.test(region)) {
+        invalid("aws:region", region, 'an AWS region name such as "us-west-2" (set it with `pulumi config set aws:region <region>`)');
+    }
+    const out: Record<string, unknown> = { project, stack, region };
+    for (const [key, spec] of Object.entries(CONFIG_KEYS) as [string, ConfigKey][]) {
+        const fullKey = `${prefix}${key}`;
+        const raw = all[fullKey];
+        const value = raw === undefined ? spec.default : parse(fullKey, spec, raw);
+        if (spec.placeholder && isDeepStrictEqual(value, spec.default)) {
+            out[key] = undefined;
+            continue;
+        }
+        if (!validators[key](value)) {
+            invalid(fullKey, value, spec.allowed);
+        }
+        out[key] = value;
+    }
+    out.clusterName ??= `${project}-${stack}`;
+    // Every key was defaulted or parsed and schema-checked above.
+    const config = out as unknown as StackConfig;
+    crossCheck(config, prefix);
+    return config;
+}
+
+/** Rules that relate two keys. */
+function crossCheck(c: StackConfig, prefix: string): void {
+    const support = kubernetesSupportProblem(c.karpenterVersion, c.kubernetesVersion);
+    if (support) {
+        invalid(`${prefix}kubernetesVersion`, c.kubernetesVersion, `${support} (karpenterVersion is ${c.karpenterVersion})`);
+    }
+    if (c.karpenterReplicas > c.systemNodeCount) {
+        invalid(
+            `${prefix}karpenterReplicas`,
+            c.karpenterReplicas,
+            `at most systemNodeCount (${c.systemNodeCount}): Karpenter runs one replica per system node`,
+        );
+    }
+    if (c.highAvailability && c.systemNodeCount < 2) {
+        invalid(
+            `${prefix}highAvailability`,
+            c.highAvailability,
+            `false while systemNodeCount is ${c.systemNodeCount}: the two webhook replicas need two system nodes`,
+        );
+    }
+}
+
+/** The configuration of the stack Pulumi is running. */
+export function loadStackConfig(): StackConfig {
+    return parseStackConfig(pulumi.runtime.allConfig(), pulumi.getProject(), pulumi.getStack());
+}
