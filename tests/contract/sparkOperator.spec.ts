@@ -1,0 +1,89 @@
+import { expect } from "chai";
+import { SparkRole } from "../../components/enums";
+import { sparkPodPlacement } from "../../components/pools/placement";
+import { CrdValidator } from "../helpers/crdValidator";
+import { describeContract, yamlFixture } from "../helpers/fixtures";
+import { manifests, rendered } from "../helpers/render";
+
+/** Flattens an object to `a.b[0].c` -> leaf value. */
+function flatten(value: unknown, path = "", out: Record<string, unknown> = {}): Record<string, unknown> {
+    if (Array.isArray(value)) {
+        value.forEach((v, i) => flatten(v, `${path}[${i}]`, out));
+    } else if (value && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) {
+            flatten(v, path ? `${path}.${k}` : k, out);
+        }
+    } else {
+        out[path] = value;
+    }
+    return out;
+}
+
+/** What the seed (and this project) changes in the upstream example, and why. */
+const ALLOWED_CHANGES: [RegExp, string][] = [
+    [/^metadata\.namespace$/, "runs in the stack's job namespace"],
+    [/^spec\.executor\.instances$/, "the seed's 20 executors"],
+    [/^spec\.(driver|executor)\.serviceAccount$/, "the job namespace's service account, with an EKS Pod Identity role"],
+    [/^spec\.(driver|executor)\.(nodeSelector|tolerations|affinity|annotations|template|terminationGracePeriodSeconds)\b/, "placement from SpotExecutorPool"],
+    [/^spec\.sparkConf\./, "executor decommissioning (and event logs when the image has S3A)"],
+];
+
+describeContract("contract: the Spark Operator example and CRDs (2.5.2)", () => {
+    let validator: CrdValidator;
+    before(() => {
+        validator = new CrdValidator([
+            yamlFixture("spark-operator/sparkoperator.k8s.io_sparkapplications.yaml"),
+            yamlFixture("spark-operator/sparkoperator.k8s.io_scheduledsparkapplications.yaml"),
+        ]);
+    });
+
+    it("renders the example SparkApplication in dev, and it passes the v1beta2 CRD schema", async () => {
+        const [app] = manifests(await rendered("dev"), "SparkApplication");
+        expect(app, "dev renders the example job").to.not.equal(undefined);
+        const v = validator.validate(app);
+        expect(v.errors).to.deep.equal([]);
+        expect(v.unevaluated).to.deep.equal([]);
+    });
+
+    it("rejects a SparkApplication the CRD would reject (the check can fail)", async () => {
+        const [app] = manifests(await rendered("dev"), "SparkApplication");
+        const bad = structuredClone(app);
+        bad.spec.executor.instances = 0;
+        bad.spec.driver.coress = 1;
+        delete bad.spec.sparkVersion;
+        const errors = validator.validate(bad).errors.join("\n");
+        expect(errors).to.match(/instances: must be >= 1/);
+        expect(errors).to.match(/additional properties \(coress\)/);
+        expect(errors).to.match(/must have required property 'sparkVersion'/);
+    });
+
+    it("matches the upstream examples/spark-pi.yaml except for the seed's changes", async () => {
+        const [app] = manifests(await rendered("dev"), "SparkApplication");
+        const upstream = flatten(yamlFixture("spark-operator/spark-pi.yaml"));
+        const ours = flatten(app);
+        const changed = [...new Set([...Object.keys(upstream), ...Object.keys(ours)])].filter((k) => JSON.stringify(upstream[k]) !== JSON.stringify(ours[k]));
+        const unexplained = changed.filter((k) => !ALLOWED_CHANGES.some(([re]) => re.test(k)));
+        expect(unexplained).to.deep.equal([]);
+        // The seed's own changes are there.
+        expect(app.spec.executor.instances).to.equal(20);
+        expect(app.spec.arguments).to.deep.equal(["5000"]);
+        expect([app.spec.image, app.spec.sparkVersion]).to.deep.equal(["docker.io/apache/spark:4.0.4", "4.0.4"]);
+        expect([app.spec.driver.cores, app.spec.driver.memory, app.spec.executor.cores, app.spec.executor.memory]).to.deep.equal([1, "512m", 1, "512m"]);
+    });
+
+    it("places the example with SpotExecutorPool's placement, not a copy of its own", async () => {
+        const [app] = manifests(await rendered("dev"), "SparkApplication");
+        const pools = manifests(await rendered("dev"), "NodePool");
+        const driverPool = pools.find((p) => p.spec.template.metadata.labels["karpenter-spark.io/spark-role"] === "driver");
+        const executorPool = pools.find((p) => p.spec.template.metadata.labels["karpenter-spark.io/spark-role"] === "executor");
+        const driver = sparkPodPlacement({ role: SparkRole.Driver, nodePoolName: driverPool.metadata.name, capacityTypes: ["on-demand"] });
+        const executor = sparkPodPlacement({ role: SparkRole.Executor, nodePoolName: executorPool.metadata.name, capacityTypes: ["spot"] });
+        expect(app.spec.driver.template).to.deep.equal(driver.template);
+        expect(app.spec.driver.affinity).to.deep.equal(driver.affinity);
+        expect(app.spec.driver.annotations).to.deep.equal({ "karpenter.sh/do-not-disrupt": "true" });
+        expect(app.spec.executor.template).to.deep.equal(executor.template);
+        expect(app.spec.executor.nodeSelector).to.deep.equal(executor.nodeSelector);
+        expect(app.spec.executor.tolerations).to.deep.equal(executor.tolerations);
+        expect(app.spec.sparkConf).to.include(executor.sparkConf);
+    });
+});

@@ -1,0 +1,193 @@
+// Validates a Kubernetes object against a CustomResourceDefinition the way the API server does on
+// create: the structural OpenAPI schema (with ajv; unknown fields rejected, as `kubectl
+// --validate=strict` and server-side field validation reject them) and every
+// `x-kubernetes-validations` CEL rule on the paths present (with @bufbuild/cel). A rule the
+// library cannot evaluate is returned by name in `unevaluated`, never counted as passed.
+import { celEnv, CelInput, celMethod, CelScalar, isCelError, parse, plan } from "@bufbuild/cel";
+import { strings } from "@bufbuild/cel/ext";
+import Ajv, { ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { isDeepStrictEqual } from "util";
+
+type Schema = Record<string, any>;
+
+export interface CrdValidation {
+    /** Schema violations and failed rules, each with its path. */
+    errors: string[];
+    /** Rules the CEL library could not evaluate: `<path>: <rule>: <reason>`. */
+    unevaluated: string[];
+    /** Rules evaluated (and passed or failed). */
+    evaluatedRules: number;
+    /** Transition rules (those reading oldSelf), evaluated as a no-op update. */
+    transitionRules: string[];
+}
+
+// Kubernetes' CEL environment adds `find` (its regex library) to the standard functions and
+// the strings extension. The patterns Karpenter's rules pass to it ("^([^/]+)", "^[^@]+") mean
+// the same in RE2 and in JavaScript.
+const k8sFind = celMethod("find", CelScalar.STRING, [CelScalar.STRING], CelScalar.STRING, function (re: string) {
+    return new RegExp(re).exec(this)?.[0] ?? "";
+});
+// Kubernetes' quantity() and url() libraries are not provided: a rule calling them lands in
+// `unevaluated` rather than passing.
+const env = celEnv({ funcs: [...strings, k8sFind] });
+
+/** Converts JSON into CEL values as the API server types them: integers per schema, objects as maps. */
+function toCel(value: unknown, schema: Schema | undefined): CelInput {
+    if (value === null || value === undefined) {
+        return null;
+    }
+    if (Array.isArray(value)) {
+        return value.map((v) => toCel(v, schema?.items));
+    }
+    if (typeof value === "object") {
+        const m = new Map<string, CelInput>();
+        for (const [k, v] of Object.entries(value as object)) {
+            m.set(k, toCel(v, schema?.properties?.[k] ?? (typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined)));
+        }
+        return m as unknown as CelInput;
+    }
+    if (typeof value === "number" && (schema?.type === "integer" || schema?.["x-kubernetes-int-or-string"])) {
+        return BigInt(value);
+    }
+    return value as CelInput;
+}
+
+/** The structural schema as ajv validates it: unknown fields rejected unless preserved. */
+function strictSchema(node: Schema): Schema {
+    if (Array.isArray(node)) {
+        return node.map(strictSchema) as unknown as Schema;
+    }
+    if (!node || typeof node !== "object") {
+        return node;
+    }
+    const out: Schema = {};
+    for (const [k, v] of Object.entries(node)) {
+        if (k === "x-kubernetes-validations" || k === "description") {
+            continue;
+        }
+        out[k] = typeof v === "object" ? strictSchema(v) : v;
+    }
+    if (out["x-kubernetes-list-type"] === "set") {
+        out.uniqueItems = true;
+    }
+    if (out.type === "object" && out.properties && out.additionalProperties === undefined && !out["x-kubernetes-preserve-unknown-fields"]) {
+        out.additionalProperties = false;
+    }
+    return out;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+addFormats(ajv);
+ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isInteger(n) });
+for (const kw of ["x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "x-kubernetes-int-or-string", "x-kubernetes-preserve-unknown-fields"]) {
+    ajv.addKeyword(kw);
+}
+
+/** Errors that mean the library lacks something the API server has, not that the object is wrong. */
+const LIBRARY_GAP = /overload|no such function|unknown function|undeclared|syntax error|parse/i;
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export class CrdValidator {
+    private readonly versions = new Map<string, { schema: Schema; validate: ValidateFunction; scope: string }>();
+
+    constructor(crds: Schema[]) {
+        for (const crd of crds) {
+            for (const v of crd.spec.versions) {
+                const schema = v.schema.openAPIV3Schema;
+                this.versions.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, {
+                    schema,
+                    validate: ajv.compile(strictSchema(schema)),
+                    scope: crd.spec.scope,
+                });
+            }
+        }
+    }
+
+    /** The group/version/kinds this validator knows. */
+    kinds(): string[] {
+        return [...this.versions.keys()];
+    }
+
+    validate(object: Schema): CrdValidation {
+        const result: CrdValidation = { errors: [], unevaluated: [], evaluatedRules: 0, transitionRules: [] };
+        const entry = this.versions.get(`${object.apiVersion}/${object.kind}`);
+        if (!entry) {
+            result.errors.push(`no CRD serves ${object.apiVersion} ${object.kind}`);
+            return result;
+        }
+        const name = object.metadata?.name;
+        if (typeof name !== "string" || name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+            result.errors.push(`metadata.name: ${JSON.stringify(name)} is not a DNS-1123 subdomain`);
+        }
+        if (entry.scope === "Cluster" && object.metadata?.namespace !== undefined) {
+            result.errors.push("metadata.namespace: set on a cluster-scoped object");
+        }
+        // ajv applies the schema's defaults, as the API server does before it runs the rules.
+        const defaulted = structuredClone(object);
+        if (!entry.validate(defaulted)) {
+            for (const e of entry.validate.errors ?? []) {
+                const extra = e.keyword === "additionalProperties" ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : "";
+                result.errors.push(`${e.instancePath || "/"}: ${e.message}${extra}`);
+            }
+        }
+        this.walk(entry.schema, defaulted, "", result);
+        return result;
+    }
+
+    private walk(schema: Schema | undefined, value: unknown, path: string, out: CrdValidation): void {
+        if (!schema || value === undefined) {
+            return;
+        }
+        for (const rule of (schema["x-kubernetes-validations"] ?? []) as { rule: string; message?: string }[]) {
+            this.evaluate(rule, schema, value, path, out);
+        }
+        if (schema["x-kubernetes-list-type"] === "map" && Array.isArray(value)) {
+            const keys = schema["x-kubernetes-list-map-keys"] as string[];
+            const seen = value.map((v) => keys.map((k) => (v as Schema)[k]));
+            if (seen.some((k, i) => seen.findIndex((o) => isDeepStrictEqual(o, k)) !== i)) {
+                out.errors.push(`${path || "/"}: duplicate entries for list-map keys ${keys.join(",")}`);
+            }
+        }
+        if (Array.isArray(value)) {
+            value.forEach((v, i) => this.walk(schema.items, v, `${path}/${i}`, out));
+        } else if (value && typeof value === "object") {
+            for (const [k, v] of Object.entries(value)) {
+                const child = schema.properties?.[k] ?? (typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined);
+                this.walk(child, v, `${path}/${k}`, out);
+            }
+        }
+    }
+
+    private evaluate(rule: { rule: string; message?: string }, schema: Schema, value: unknown, path: string, out: CrdValidation): void {
+        const where = `${path || "/"}: ${rule.rule}`;
+        const transition = /\boldSelf\b/.test(rule.rule);
+        if (transition) {
+            out.transitionRules.push(where);
+        }
+        let verdict: unknown;
+        try {
+            const self = toCel(value, schema);
+            verdict = plan(env, parse(rule.rule))(transition ? { self, oldSelf: self } : { self });
+        } catch (e) {
+            verdict = e;
+        }
+        const failure = verdict instanceof Error ? verdict.message : isCelError(verdict) ? verdict.message : undefined;
+        if (failure !== undefined && LIBRARY_GAP.test(failure)) {
+            out.unevaluated.push(`${where}: ${failure}`);
+            return;
+        }
+        if (failure !== undefined) {
+            // The API server rejects an object whose rule errors at runtime (int("two"), a missing key).
+            out.evaluatedRules++;
+            out.errors.push(`${path || "/"}: ${rule.message ?? rule.rule} (evaluation error: ${failure})`);
+            return;
+        }
+        out.evaluatedRules++;
+        if (verdict !== true) {
+            out.errors.push(`${path || "/"}: ${rule.message ?? rule.rule}`);
+        }
+    }
+}

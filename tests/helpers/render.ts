@@ -1,0 +1,49 @@
+// Renders for the tests: the same renderStack as `npm run render`, memoised per stack and config
+// so that a suite run evaluates each distinct stack once.
+import { isDeepStrictEqual } from "util";
+import { readStackConfig, renderStack, RenderResult } from "../../tools/render";
+import { Registration } from "../../tools/mocks";
+
+const cache: { key: unknown; result: Promise<RenderResult> }[] = [];
+
+/** A stack rendered from Pulumi.<stack>.yaml, with `overrides` applied (a null value removes a key). */
+export function rendered(stack: string, overrides: Record<string, string | null> = {}, deployedOutputs?: Record<string, unknown>): Promise<RenderResult> {
+    const config: Record<string, string> = { ...readStackConfig(stack) };
+    for (const [k, v] of Object.entries(overrides)) {
+        if (v === null) {
+            delete config[k];
+        } else {
+            config[k] = v;
+        }
+    }
+    const key = { stack, config, deployedOutputs };
+    const hit = cache.find((c) => isDeepStrictEqual(c.key, key));
+    if (hit) {
+        return hit.result;
+    }
+    // Renders share the SDK's global state: run them one after another.
+    const previous = cache.length ? cache[cache.length - 1].result.catch(() => undefined) : Promise.resolve();
+    const result = previous.then(() => renderStack({ stack, config, deployedOutputs }));
+    cache.push({ key, result });
+    return result;
+}
+
+export function ofType(r: RenderResult, type: string): Registration[] {
+    return r.registrations.filter((x) => x.type === type);
+}
+
+export function one(r: RenderResult, type: string, name?: string): Registration {
+    const found = ofType(r, type).filter((x) => name === undefined || x.name === name);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
+    }
+    return found[0];
+}
+
+/** Kubernetes objects of a render as plain manifests (what `out/<stack>/manifests/` holds). */
+export function manifests(r: RenderResult, kind?: string): any[] {
+    return r.registrations
+        .filter((x) => x.type.startsWith("kubernetes:") && x.type !== "kubernetes:helm.sh/v3:Release")
+        .map((x) => x.inputs as any)
+        .filter((m) => kind === undefined || m.kind === kind);
+}
