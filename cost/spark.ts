@@ -1,0 +1,126 @@
+// Spark's pod sizes on Kubernetes and the workload files the estimator reads.
+import Ajv from "ajv";
+import * as fs from "fs";
+import { parse } from "yaml";
+import { SPARK_MEMORY } from "../components/validation";
+import { EstimateError } from "./catalog";
+
+/** Spark's minimum memory overhead per pod (spark.{driver,executor}.minMemoryOverhead). */
+export const MIN_MEMORY_OVERHEAD_MIB = 384;
+/** Spark's overhead factor for JVM jobs; non-JVM (PySpark, R) jobs get 0.4 on Kubernetes. */
+export const JVM_OVERHEAD_FACTOR = 0.1;
+export const NON_JVM_OVERHEAD_FACTOR = 0.4;
+
+/** A JVM memory string as Spark reads spark.*.memory: no unit means MiB. */
+export function sparkMemoryMiB(memory: string): number {
+    if (!SPARK_MEMORY.test(memory)) {
+        throw new EstimateError(`invalid Spark memory: got ${JSON.stringify(memory)}; allowed: digits and k, m, g or t, such as "512m" or "4g"`);
+    }
+    const [, digits, suffix] = /^([0-9]+)(.*)$/.exec(memory) as RegExpExecArray;
+    const n = Number(digits);
+    const mib: Record<string, number> = { "": n, b: n / 1024 ** 2, k: n / 1024, kb: n / 1024, m: n, mb: n, g: n * 1024, gb: n * 1024, t: n * 1024 ** 2, tb: n * 1024 ** 2, p: n * 1024 ** 3, pb: n * 1024 ** 3 };
+    return mib[suffix.toLowerCase()];
+}
+
+/** Spark's memory overhead: max(384 MiB, factor x memory), as Spark computes it for each pod. */
+export function memoryOverheadMiB(memoryMiB: number, factor = JVM_OVERHEAD_FACTOR): number {
+    return Math.max(MIN_MEMORY_OVERHEAD_MIB, Math.floor(factor * memoryMiB));
+}
+
+export interface PodRequest {
+    cpuMilli: number;
+    memoryMiB: number;
+}
+
+/** What the Spark Operator requests for a driver or executor pod: cores, and memory plus overhead. */
+export function sparkPodRequest(cores: number, memory: string, jvm = true): PodRequest {
+    const memoryMiB = sparkMemoryMiB(memory);
+    return { cpuMilli: cores * 1000, memoryMiB: memoryMiB + memoryOverheadMiB(memoryMiB, jvm ? JVM_OVERHEAD_FACTOR : NON_JVM_OVERHEAD_FACTOR) };
+}
+
+export interface Workload {
+    name: string;
+    description: string;
+    /** How long the job runs, in minutes. */
+    durationMinutes: number;
+    /** Scala and Java jobs are JVM jobs; Python and R jobs get Spark's larger non-JVM overhead. */
+    type: "Scala" | "Java" | "Python" | "R";
+    driver: { cores: number; memory: string };
+    executor: { instances: number; cores: number; memory: string };
+}
+
+const workloadSchema = {
+    type: "object",
+    additionalProperties: false,
+    required: ["name", "durationMinutes", "driver", "executor"],
+    properties: {
+        name: { type: "string", minLength: 1 },
+        description: { type: "string" },
+        durationMinutes: { type: "number", exclusiveMinimum: 0, maximum: 100000 },
+        type: { enum: ["Scala", "Java", "Python", "R"] },
+        driver: {
+            type: "object",
+            additionalProperties: false,
+            required: ["cores", "memory"],
+            properties: { cores: { type: "integer", minimum: 1, maximum: 448 }, memory: { type: "string", pattern: SPARK_MEMORY.source } },
+        },
+        executor: {
+            type: "object",
+            additionalProperties: false,
+            required: ["instances", "cores", "memory"],
+            properties: {
+                instances: { type: "integer", minimum: 1, maximum: 100000 },
+                cores: { type: "integer", minimum: 1, maximum: 448 },
+                memory: { type: "string", pattern: SPARK_MEMORY.source },
+            },
+        },
+    },
+};
+const validateWorkload = new Ajv({ allErrors: true }).compile(workloadSchema);
+
+const ALLOWED: Record<string, string> = {
+    "": "a mapping with name, durationMinutes, driver {cores, memory} and executor {instances, cores, memory}",
+    name: "a non-empty string",
+    durationMinutes: "a number of minutes greater than 0",
+    type: '"Scala", "Java", "Python" or "R"',
+    "driver.cores": "a whole number of cores from 1",
+    "executor.cores": "a whole number of cores from 1",
+    "executor.instances": "a whole number from 1",
+    "driver.memory": 'a Spark memory size such as "512m" or "8g"',
+    "executor.memory": 'a Spark memory size such as "512m" or "8g"',
+};
+
+/** Validates a parsed workload; the error names the field, the bad value and what is allowed. */
+export function parseWorkload(doc: unknown, source: string): Workload {
+    if (!validateWorkload(doc)) {
+        // A wrong value says more than a missing sibling: report it first.
+        const errors = validateWorkload.errors!;
+        const e = errors.find((x) => x.keyword !== "required") ?? errors[0];
+        let field = e.instancePath.replace(/^\//, "").replace(/\//g, ".");
+        if (e.keyword === "required") {
+            field = [field, (e.params as { missingProperty: string }).missingProperty].filter(Boolean).join(".");
+        }
+        if (e.keyword === "additionalProperties") {
+            const extra = (e.params as { additionalProperty: string }).additionalProperty;
+            throw new EstimateError(`invalid workload ${source}: unknown field ${[field, extra].filter(Boolean).join(".")}; allowed: ${ALLOWED[field] ?? ALLOWED[""]}`);
+        }
+        const value = field.split(".").reduce<any>((o, k) => (o === undefined || k === "" ? o : o[k]), doc);
+        throw new EstimateError(`invalid workload ${source}: ${field || "document"}: got ${JSON.stringify(value) ?? "nothing"}; allowed: ${ALLOWED[field] ?? ALLOWED[""]}`);
+    }
+    // The schema above has checked every field; only the optional ones need their defaults.
+    const w = doc as Partial<Workload> & Omit<Workload, "description" | "type">;
+    return { ...w, description: w.description ?? "", type: w.type ?? "Scala" };
+}
+
+export function loadWorkload(file: string): Workload {
+    if (!fs.existsSync(file)) {
+        throw new EstimateError(`invalid workload: ${file} does not exist`);
+    }
+    let doc: unknown;
+    try {
+        doc = parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new EstimateError(`invalid workload ${file}: not YAML (${(e as Error).message.split("\n")[0]})`);
+    }
+    return parseWorkload(doc, file);
+}
