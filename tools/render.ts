@@ -34,8 +34,8 @@ export function availableStacks(root = ROOT): string[] {
  * Reads Pulumi.<stack>.yaml into Pulumi's config map (`namespace:key` to string), as the CLI
  * passes it to the program: strings as they are, everything else as JSON.
  */
-export function readStackConfig(stack: string, root = ROOT): Record<string, string> {
-    const file = path.join(root, `Pulumi.${stack}.yaml`);
+export function readStackConfig(stack: string, root = ROOT, file?: string): Record<string, string> {
+    file ??= path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         throw new RenderError(`no stack "${stack}": ${path.basename(file)} does not exist; available stacks: ${availableStacks(root).join(", ")}`);
     }
@@ -56,31 +56,35 @@ async function resolveOutput(value: unknown): Promise<unknown> {
     return new Promise((resolve) => value.apply((v) => resolve(v)));
 }
 
-export interface RenderOptions {
+export interface EvaluateOptions {
     stack: string;
-    /** The config map; read from Pulumi.<stack>.yaml when unset. */
-    config?: Record<string, string>;
-    /** Outputs of the deployed stack (`pulumi stack output --json`), for the upgrade-path check. */
+    /** Pulumi's config map (`namespace:key` to string). */
+    config: Record<string, string>;
+    /** Outputs of the deployed stack (`pulumi stack output --json`), for a StackReference to the stack itself. */
     deployedOutputs?: Record<string, unknown>;
+    /** Component types the program defines besides the library's own. */
+    extraComponents?: string[];
 }
 
 /**
- * Runs the program under mocks and returns everything it registered. Throws RenderError for a
- * missing stack or invalid configuration, and the original error for anything else.
+ * Runs a Pulumi program (a function that creates resources and returns the stack's outputs)
+ * under the mocks and returns everything it registered. Configuration and argument errors become
+ * RenderError; anything else is rethrown as it is.
  */
-export async function renderStack(o: RenderOptions): Promise<RenderResult> {
-    const config = o.config ?? readStackConfig(o.stack);
-    const region = config["aws:region"] ?? "";
-    const recorder = await installMocks({ project: PROJECT, stack: o.stack, config, mocks: { region, previousOutputs: o.deployedOutputs } });
+export async function evaluate(program: () => Promise<Record<string, unknown>> | Record<string, unknown>, o: EvaluateOptions): Promise<RenderResult> {
+    const region = o.config["aws:region"] ?? "";
+    const recorder = await installMocks({
+        project: PROJECT,
+        stack: o.stack,
+        config: o.config,
+        mocks: { region, previousOutputs: o.deployedOutputs, extraComponents: o.extraComponents },
+    });
     // Errors raised inside the SDK's promise chains (a failing mock, an apply that throws)
     // surface as unhandled rejections; collect them instead of crashing mid-render.
     const asyncErrors: unknown[] = [];
     const onRejection = (e: unknown) => asyncErrors.push(e);
     process.on("unhandledRejection", onRejection);
     try {
-        // Loaded here, not at the top: the program must see the mocks installed above.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const program = require("../index") as () => Promise<Record<string, unknown>>;
         let exported: Record<string, unknown> = {};
         try {
             await pulumi.runtime.runInPulumiStack(async () => {
@@ -92,19 +96,36 @@ export async function renderStack(o: RenderOptions): Promise<RenderResult> {
                 throw new RenderError((e as Error).message);
             }
             throw e;
+        } finally {
+            await pulumi.runtime.disconnect();
         }
-        await pulumi.runtime.disconnect();
         if (asyncErrors.length > 0) {
             throw asyncErrors[0];
         }
         const outputs: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(exported)) {
+        for (const [k, v] of Object.entries(exported ?? {})) {
             outputs[k] = await resolveOutput(v);
         }
         return { stack: o.stack, region, registrations: recorder.registrations, reads: recorder.reads, outputs };
     } finally {
         process.off("unhandledRejection", onRejection);
     }
+}
+
+export interface RenderOptions {
+    stack: string;
+    /** The config map; read from Pulumi.<stack>.yaml when unset. */
+    config?: Record<string, string>;
+    /** Outputs of the deployed stack (`pulumi stack output --json`), for the upgrade-path check. */
+    deployedOutputs?: Record<string, unknown>;
+}
+
+/** Runs this project's program (index.ts) for a stack under the mocks. */
+export async function renderStack(o: RenderOptions): Promise<RenderResult> {
+    // Loaded here, not at the top: the program must not touch the SDK before the mocks exist.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require("../index") as () => Promise<Record<string, unknown>>;
+    return evaluate(program, { stack: o.stack, config: o.config ?? readStackConfig(o.stack), deployedOutputs: o.deployedOutputs });
 }
 
 const str = (v: unknown) => (v === undefined ? "" : String(v));
@@ -209,17 +230,21 @@ async function main(argv: string[]): Promise<number> {
         options: {
             out: { type: "string" },
             deployed: { type: "string" },
+            "config-file": { type: "string" },
             quiet: { type: "boolean", default: false },
         },
     });
     const stack = positionals[0];
     if (!stack || positionals.length > 1) {
-        throw new RenderError(`usage: npm run render -- <stack> [--out DIR] [--deployed OUTPUTS.json] [--quiet]; available stacks: ${availableStacks().join(", ")}`);
+        throw new RenderError(
+            `usage: npm run render -- <stack> [--config-file FILE] [--deployed OUTPUTS.json] [--out DIR] [--quiet]; available stacks: ${availableStacks().join(", ")}`,
+        );
     }
     const deployedOutputs = values.deployed ? (JSON.parse(fs.readFileSync(values.deployed, "utf8")) as Record<string, unknown>) : undefined;
+    const config = readStackConfig(stack, ROOT, values["config-file"]);
     console.log(`Offline render of stack "${stack}": Pulumi's mock runtime, no cloud calls, no credentials, nothing deployed.`);
     const started = Date.now();
-    const result = await renderStack({ stack, deployedOutputs });
+    const result = await renderStack({ stack, config, deployedOutputs });
     const outDir = values.out ?? path.join(ROOT, "out", stack);
     const { manifests } = writeRender(result, outDir);
     if (!values.quiet) {
