@@ -534,6 +534,8 @@ function createSystemNodeGroup(
         {
             cluster,
             nodeGroupName: "system",
+            // Follows the control plane: a version change upgrades the nodes in place after it.
+            version: a.kubernetesVersion,
             nodeRole: role,
             instanceTypes: a.systemNodeInstanceTypes,
             amiType: a.systemNodeArchitecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
@@ -544,7 +546,9 @@ function createSystemNodeGroup(
             taints: [{ key: SYSTEM_NODE_TAINT.key, value: SYSTEM_NODE_TAINT.value, effect: "NO_SCHEDULE" }],
             tags: a.tags,
         },
-        { parent, dependsOn: policyAttachments },
+        // Explicit: the SDK leaves resource references out of a remote component's dependencies,
+        // and destroy must remove the node group before the cluster it runs in.
+        { parent, dependsOn: [cluster, ...policyAttachments] },
     );
     return { role, nodeGroup };
 }

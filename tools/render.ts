@@ -11,7 +11,15 @@ export const ROOT = path.join(__dirname, "..");
 export const PROJECT = "karpenter-spark";
 
 /** A render that cannot start or whose configuration is invalid: exit code 2. */
-export class RenderError extends Error {}
+export class RenderError extends Error {
+    /** What had been registered when the error was raised (the root stack, at most, for bad input). */
+    constructor(
+        message: string,
+        readonly registrations: Registration[] = [],
+    ) {
+        super(message);
+    }
+}
 
 export interface RenderResult {
     stack: string;
@@ -93,7 +101,7 @@ export async function evaluate(program: () => Promise<Record<string, unknown>> |
             });
         } catch (e) {
             if (e instanceof pulumi.RunError || pulumi.ResourceError.isInstance(e)) {
-                throw new RenderError((e as Error).message);
+                throw new RenderError((e as Error).message, recorder.registrations);
             }
             throw e;
         } finally {

@@ -2,7 +2,7 @@
 // controller policy statement (by Sid), the node role, the interruption queue and its policy, and
 // the five EventBridge rules, as the dev stack renders them.
 import { expect } from "chai";
-import { parse, Scalar } from "yaml";
+import { parse, ScalarTag } from "yaml";
 import { KARPENTER_CONTROLLER_POLICY_KINDS, karpenterControllerPolicyName } from "../../components/karpenter/iam";
 import { MOCK_ACCOUNT_ID, Registration } from "../../tools/mocks";
 import { RenderResult } from "../../tools/render";
@@ -11,11 +11,10 @@ import { ofType, one, rendered } from "../helpers/render";
 
 /** Loads the template with its short-form intrinsic functions (!Sub, !Ref, !GetAtt). */
 function loadTemplate(): any {
-    const tag = (name: string, fn: string) => ({
+    const tag = (name: string, fn: string): ScalarTag => ({
         tag: `!${name}`,
         resolve: (value: string) => ({ [fn]: value }),
         identify: () => false,
-        nodeClass: Scalar,
     });
     return parse(readFixture("karpenter/karpenter-cloudformation.yaml"), {
         customTags: [tag("Sub", "Fn::Sub"), tag("Ref", "Ref"), tag("GetAtt", "Fn::GetAtt")],

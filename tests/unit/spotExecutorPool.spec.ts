@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { SpotExecutorPool, SpotExecutorPoolArgs } from "../../components";
-import { EXECUTOR_DECOMMISSION_FORCE_KILL_SECONDS, EXECUTOR_TERMINATION_GRACE_SECONDS, SparkPodPlacement } from "../../components/pools/placement";
+import { EXECUTOR_DECOMMISSION_FORCE_KILL_SECONDS, EXECUTOR_TERMINATION_GRACE_SECONDS } from "../../components/pools/placement";
 import { loadCatalog } from "../../cost/catalog";
-import { NodePoolSpec, nodeLabels, nodePoolSpec, poolCandidates, podMayRunOn } from "../../cost/scheduling";
+import { NodePoolSpec, nodeLabels, nodePoolSpec, poolCandidates, PodPlacement, podMayRunOn } from "../../cost/scheduling";
 import { evaluate, RenderResult } from "../../tools/render";
 import { manifests } from "../helpers/render";
 
@@ -22,7 +22,7 @@ async function poolOf(args: Partial<SpotExecutorPoolArgs>) {
 }
 
 /** How many instance types of a pool a pod with this placement may land on. */
-function landable(placement: SparkPodPlacement | Record<string, never>, pool: NodePoolSpec): number {
+function landable(placement: PodPlacement, pool: NodePoolSpec): number {
     return poolCandidates(pool, catalog.types).filter((c) => podMayRunOn(placement, nodeLabels(c.type, c.capacityType, pool), pool.taints)).length;
 }
 
