@@ -34,6 +34,8 @@ import {
 import { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSupportProblem } from "./karpenter/versions";
 import { ArgChecker, EKS_CLUSTER_NAME, IPV4_CIDR, KUBERNETES_VERSION, SEMVER } from "./validation";
 
+const kubernetesProviders = new WeakMap<KarpenterCluster, k8s.Provider>();
+
 /** The tag Karpenter's EC2NodeClass selectors look for on subnets and security groups. */
 export const DISCOVERY_TAG_KEY = "karpenter.sh/discovery";
 
@@ -262,10 +264,8 @@ export class KarpenterCluster extends pulumi.ComponentResource {
     public readonly endpoint: pulumi.Output<string>;
     /** The control plane's Kubernetes version. */
     public readonly kubernetesVersion: pulumi.Output<string>;
-    /** Kubeconfig for the cluster (uses `aws eks get-token`), as JSON. Secret. */
+    /** Kubeconfig for the cluster (uses `aws eks get-token`), as JSON. Secret. Other languages build their Kubernetes provider from it. */
     public readonly kubeconfig: pulumi.Output<string>;
-    /** A Kubernetes provider for this cluster; pass it to the components that deploy into it. */
-    public readonly kubernetesProvider: k8s.Provider;
     /** The cluster's OIDC issuer URL. */
     public readonly oidcIssuer: pulumi.Output<string>;
     /** The VPC the cluster runs in. */
@@ -286,6 +286,15 @@ export class KarpenterCluster extends pulumi.ComponentResource {
     public readonly systemNodeSelector: Record<string, string>;
     /** Tolerations that admit a pod to the system node group. */
     public readonly systemTolerations: Toleration[];
+
+    /**
+     * A Kubernetes provider for this cluster, for TypeScript programs: pass it to the components
+     * that deploy into it. An accessor rather than a property, because Pulumi's schema cannot
+     * publish a provider as a component output (other languages build one from `kubeconfig`).
+     */
+    get kubernetesProvider(): k8s.Provider {
+        return kubernetesProviders.get(this) as k8s.Provider;
+    }
 
     constructor(name: string, args: KarpenterClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolveKarpenterClusterArgs(name, args);
@@ -362,7 +371,7 @@ export class KarpenterCluster extends pulumi.ComponentResource {
         this.endpoint = cluster.eksCluster.endpoint;
         this.kubernetesVersion = cluster.eksCluster.version;
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-        this.kubernetesProvider = provider;
+        kubernetesProviders.set(this, provider);
         this.oidcIssuer = cluster.oidcIssuer;
         this.vpcId = network.vpcId;
         this.privateSubnetIds = network.privateSubnetIds;
@@ -378,7 +387,6 @@ export class KarpenterCluster extends pulumi.ComponentResource {
             endpoint: this.endpoint,
             kubernetesVersion: this.kubernetesVersion,
             kubeconfig: this.kubeconfig,
-            kubernetesProvider: this.kubernetesProvider,
             oidcIssuer: this.oidcIssuer,
             vpcId: this.vpcId,
             privateSubnetIds: this.privateSubnetIds,
