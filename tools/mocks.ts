@@ -27,6 +27,8 @@ export interface Registration {
     dependencies: string[];
     /** Inputs as plain JSON: outputs resolved, secrets "[secret]", resource references by URN. */
     inputs: Record<string, unknown>;
+    /** What the (mock) provider returned as the resource's state, in the same form. */
+    outputs: Record<string, unknown>;
     options: {
         protect?: boolean;
         retainOnDelete?: boolean;
@@ -299,7 +301,7 @@ export async function installMocks(p: {
     // The mock monitor is the SDK's own (runtime/mocks.ts); these are its internal methods.
     const monitor = pulumi.runtime.getMonitor() as unknown as {
         newUrn(parent: string, type: string, name: string): string;
-        registerResource(req: MonitorRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): void;
+        registerResource(req: MonitorRequest, cb: (err: unknown, resp?: { getUrn(): string; getObject(): { toJavaScript(): Record<string, unknown> } | undefined }) => void): void;
         readResource(req: MonitorRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): void;
         invoke(req: { getTok(): string }, cb: (err: unknown, resp?: unknown) => void): void;
     };
@@ -321,6 +323,7 @@ export async function installMocks(p: {
                     provider: req.getProvider() ? req.getProvider().split("::").slice(0, -1).join("::") : undefined,
                     dependencies: [...new Set(req.getDependenciesList())].sort(),
                     inputs: plainJson(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    outputs: plainJson(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
                     options: {
                         protect: req.getProtect() || undefined,
                         retainOnDelete: req.getRetainondelete() || undefined,
