@@ -53,12 +53,12 @@ export interface SparkOperatorArgs {
      * Node selector that keeps the operator and the History Server on On-Demand system nodes.
      * @default KarpenterCluster's system node selector
      */
-    systemNodeSelector?: Record<string, string>;
+    systemNodeSelector?: pulumi.Input<Record<string, string>>;
     /**
      * Tolerations that admit the operator and the History Server to the system nodes.
      * @default KarpenterCluster's system node tolerations
      */
-    systemTolerations?: Toleration[];
+    systemTolerations?: pulumi.Input<Toleration[]>;
     /**
      * Days after which event logs are deleted from the bucket (older versions a day later).
      * @default 30
@@ -103,9 +103,9 @@ export interface SparkOperatorArgs {
      */
     exampleExecutorMemory?: string;
     /** Driver placement for the example job: SpotExecutorPool's driverPlacement. Required with deployExample. */
-    driverPlacement?: SparkPodPlacement;
+    driverPlacement?: pulumi.Input<SparkPodPlacement>;
     /** Executor placement for the example job: SpotExecutorPool's executorPlacement. Required with deployExample. */
-    executorPlacement?: SparkPodPlacement;
+    executorPlacement?: pulumi.Input<SparkPodPlacement>;
     /**
      * Tags for the AWS resources the component creates.
      * @default {}
@@ -119,8 +119,8 @@ export interface ResolvedSparkOperatorArgs {
     jobNamespaces: string[];
     sparkServiceAccountName: string;
     highAvailability: boolean;
-    systemNodeSelector: Record<string, string>;
-    systemTolerations: Toleration[];
+    systemNodeSelector: pulumi.Input<Record<string, string>>;
+    systemTolerations: pulumi.Input<Toleration[]>;
     eventLogRetentionDays: number;
     protectEventLogs: boolean;
     sparkImage: string;
@@ -129,8 +129,8 @@ export interface ResolvedSparkOperatorArgs {
         executorInstances: number;
         driverMemory: string;
         executorMemory: string;
-        driverPlacement: SparkPodPlacement;
-        executorPlacement: SparkPodPlacement;
+        driverPlacement: pulumi.Input<SparkPodPlacement>;
+        executorPlacement: pulumi.Input<SparkPodPlacement>;
     };
     tags: Record<string, string>;
 }
@@ -238,13 +238,15 @@ export class SparkOperator extends pulumi.ComponentResource {
                 repositoryOpts: { repo: SPARK_OPERATOR_REPOSITORY },
                 version: a.chartVersion,
                 namespace: operatorNamespace.metadata.name,
-                values: sparkOperatorChartValues({
-                    jobNamespaces: a.jobNamespaces,
-                    sparkServiceAccount: a.sparkServiceAccountName,
-                    highAvailability: a.highAvailability,
-                    nodeSelector: a.systemNodeSelector,
-                    tolerations: a.systemTolerations,
-                }),
+                values: pulumi.all([a.systemNodeSelector, a.systemTolerations]).apply(([nodeSelector, tolerations]) =>
+                    sparkOperatorChartValues({
+                        jobNamespaces: a.jobNamespaces,
+                        sparkServiceAccount: a.sparkServiceAccountName,
+                        highAvailability: a.highAvailability,
+                        nodeSelector,
+                        tolerations,
+                    }),
+                ),
                 waitForJobs: true,
                 timeout: 600,
             },
@@ -256,7 +258,7 @@ export class SparkOperator extends pulumi.ComponentResource {
 
         if (a.example) {
             const ex = a.example;
-            const manifest = logs.bucket.bucket.apply((bucketName) =>
+            const manifest = pulumi.all([logs.bucket.bucket, ex.driverPlacement, ex.executorPlacement]).apply(([bucketName, driverPlacement, executorPlacement]) =>
                 sparkPiManifest({
                     namespace: a.jobNamespaces[0],
                     serviceAccount: a.sparkServiceAccountName,
@@ -264,8 +266,8 @@ export class SparkOperator extends pulumi.ComponentResource {
                     executorInstances: ex.executorInstances,
                     driverMemory: ex.driverMemory,
                     executorMemory: ex.executorMemory,
-                    driverPlacement: ex.driverPlacement,
-                    executorPlacement: ex.executorPlacement,
+                    driverPlacement,
+                    executorPlacement,
                     eventLogDir: a.sparkImageHasS3A ? eventLogDirectory(bucketName) : undefined,
                 }),
             );
@@ -379,15 +381,15 @@ function createHistoryServer(
         { clusterName: a.clusterName, namespace: namespace.metadata.name, serviceAccount: HISTORY_SERVER_NAME, roleArn: readerRole.arn, tags: a.tags },
         { parent },
     );
-    const deployment = bucket.bucket.apply((bucketName) =>
+    const deployment = pulumi.all([bucket.bucket, a.systemNodeSelector, a.systemTolerations]).apply(([bucketName, nodeSelector, tolerations]) =>
         historyServerDeployment({
             namespace: SPARK_OPERATOR_NAMESPACE,
             serviceAccount: HISTORY_SERVER_NAME,
             image: a.sparkImage,
             bucketName,
             replicas: a.sparkImageHasS3A ? 1 : 0,
-            nodeSelector: a.systemNodeSelector,
-            tolerations: a.systemTolerations,
+            nodeSelector,
+            tolerations,
         }),
     );
     new k8s.apps.v1.Deployment(`${name}-history-server`, { metadata: deployment.metadata, spec: deployment.spec }, { parent, dependsOn: [serviceAccount, association] });

@@ -32,6 +32,14 @@ describe("package schema (Pulumi's analyser, offline)", () => {
         expect(inputs).to.include.members(["executorInstanceCategories", "executorCapacityTypes", "executorCpuLimit", "driverCapacityTypes", "amiVersion"]);
     });
 
+    it("takes other components' outputs as inputs (not plain), so Python and YAML programs can wire them", () => {
+        const plain = (t: string, names: string[]) => names.filter((n) => schema.resources[`karpenter-spark:index:${t}`].inputProperties[n].plain);
+        expect(plain("SpotExecutorPool", ["clusterName", "nodeRoleName"])).to.deep.equal([]);
+        expect(plain("SparkOperator", ["clusterName", "driverPlacement", "executorPlacement", "systemNodeSelector", "systemTolerations"])).to.deep.equal([]);
+        // Settings stay plain: they are validated before anything is registered.
+        expect(schema.resources["karpenter-spark:index:SpotExecutorPool"].inputProperties.executorCpuLimit.plain).to.equal(true);
+    });
+
     it("exposes each component's outputs", () => {
         const outputs = (t: string) => Object.keys(schema.resources[`karpenter-spark:index:${t}`].properties).sort();
         expect(outputs("KarpenterCluster")).to.include.members(["clusterName", "endpoint", "kubeconfig", "nodeRoleName", "interruptionQueueName", "discoveryTagValue", "oidcIssuer", "karpenterRelease"]);
