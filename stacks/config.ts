@@ -21,7 +21,7 @@ import {
 } from "../components/validation";
 
 // The one place where stack configuration is declared, defaulted, documented and validated.
-// Pulumi.yaml declares the same keys for the CLI (tests/unit/config.spec.ts keeps the two equal).
+// Pulumi.yaml and the README's config reference are generated from it (`npm run gen:config`).
 
 /** The config value types Pulumi.yaml can declare. */
 export type ConfigType = "string" | "integer" | "boolean" | "array";

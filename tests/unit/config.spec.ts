@@ -1,12 +1,17 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { CONFIG_KEYS, ConfigKey, parseStackConfig } from "../../stacks/config";
-import { PULUMI_YAML, renderPulumiYaml } from "../../tools/pulumiYaml";
+import { PULUMI_YAML, README, renderPulumiYaml, renderReadme } from "../../tools/pulumiYaml";
 import { readStackConfig } from "../../tools/render";
 
 describe("stack configuration", () => {
     it("Pulumi.yaml declares exactly the keys stacks/config.ts reads, with the same types, descriptions and defaults", () => {
-        expect(fs.readFileSync(PULUMI_YAML, "utf8"), "run `npm run gen:pulumi-yaml`").to.equal(renderPulumiYaml());
+        expect(fs.readFileSync(PULUMI_YAML, "utf8"), "run `npm run gen:config`").to.equal(renderPulumiYaml());
+    });
+
+    it("README.md's config reference lists every key with its default and the dev and prod values", () => {
+        const readme = fs.readFileSync(README, "utf8");
+        expect(readme, "run `npm run gen:config`").to.equal(renderReadme(readme));
     });
 
     it("documents every key: a description, what is allowed, a default", () => {
