@@ -1,4 +1,4 @@
-import { IamPolicyDocument } from "../iamTypes";
+import { IamPolicyDocument, IamStatement } from "../iamTypes";
 import { Toleration } from "../karpenter/values";
 
 /** Key prefix of the event logs in the bucket; roles are scoped to it. */
@@ -12,17 +12,22 @@ export function eventLogDirectory(bucketName: string): string {
 }
 
 /** Spark's S3A writes each log as `<app>.inprogress` and renames it (copy, then delete) at the end. */
+/** Listing is allowed under the event-log prefix only. */
+function listEventLogPrefix(bucketArn: string): IamStatement {
+    return {
+        Sid: "ListEventLogPrefix",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: bucketArn,
+        Condition: { StringLike: { "s3:prefix": [EVENT_LOG_PREFIX, `${EVENT_LOG_PREFIX}/*`] } },
+    };
+}
+
 export function eventLogWriterPolicy(bucketArn: string): IamPolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
-            {
-                Sid: "ListEventLogPrefix",
-                Effect: "Allow",
-                Action: "s3:ListBucket",
-                Resource: bucketArn,
-                Condition: { StringLike: { "s3:prefix": [EVENT_LOG_PREFIX, `${EVENT_LOG_PREFIX}/*`] } },
-            },
+            listEventLogPrefix(bucketArn),
             {
                 Sid: "WriteEventLogs",
                 Effect: "Allow",
@@ -37,13 +42,7 @@ export function eventLogReaderPolicy(bucketArn: string): IamPolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
-            {
-                Sid: "ListEventLogPrefix",
-                Effect: "Allow",
-                Action: "s3:ListBucket",
-                Resource: bucketArn,
-                Condition: { StringLike: { "s3:prefix": [EVENT_LOG_PREFIX, `${EVENT_LOG_PREFIX}/*`] } },
-            },
+            listEventLogPrefix(bucketArn),
             { Sid: "ReadEventLogs", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${EVENT_LOG_PREFIX}/*` },
         ],
     };

@@ -1,26 +1,7 @@
 import { expect } from "chai";
-import { Registration } from "../../tools/mocks";
 import { RenderResult } from "../../tools/render";
+import { DependencyGraph } from "../helpers/graph";
 import { manifests, ofType, one, rendered } from "../helpers/render";
-
-const byUrn = (r: RenderResult) => new Map(r.registrations.map((x) => [x.urn, x]));
-
-/** Everything `reg` depends on, directly or through its parents, as the engine orders operations. */
-function upstream(r: RenderResult, reg: Registration): Set<string> {
-    const index = byUrn(r);
-    const seen = new Set<string>();
-    const visit = (urn: string) => {
-        const x = index.get(urn);
-        for (const next of [...(x?.dependencies ?? []), ...(x?.parent ? [x.parent] : [])]) {
-            if (!seen.has(next)) {
-                seen.add(next);
-                visit(next);
-            }
-        }
-    };
-    visit(reg.urn);
-    return seen;
-}
 
 const policyOf = (r: RenderResult, roleName: string) => JSON.parse(ofType(r, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === `${roleName}-policy`)!.inputs.policy as string);
 
@@ -119,7 +100,7 @@ describe("SparkOperator (mocked)", () => {
 
     it("applies the example after the operator and the pools, and only when the stack asks", async () => {
         const app = one(dev, "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication");
-        const before = upstream(dev, app);
+        const before = new DependencyGraph(dev.registrations).upstream(app.urn);
         expect(before).to.include(one(dev, "kubernetes:helm.sh/v3:Release", "spark-operator").urn);
         for (const pool of ofType(dev, "kubernetes:karpenter.sh/v1:NodePool")) {
             expect(before, pool.name).to.include(pool.urn);
