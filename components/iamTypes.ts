@@ -43,6 +43,29 @@ export function ec2TrustPolicy(dnsSuffix: string): IamPolicyDocument {
     };
 }
 
+/** The trust policy of an EKS cluster's service role. */
+export function eksServiceTrustPolicy(): IamPolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+    };
+}
+
+/** What the EKS control plane needs of the KMS key that envelope-encrypts Kubernetes secrets. */
+export function eksSecretsKeyPolicy(keyArn: string): IamPolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "UseSecretsKey",
+                Effect: "Allow",
+                Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+                Resource: keyArn,
+            },
+        ],
+    };
+}
+
 /** The AWS-managed policies every EKS worker node needs, for a partition. */
 export function eksWorkerNodePolicyArns(partition: string): string[] {
     return [

@@ -4,7 +4,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NatGatewayStrategy } from "./enums";
-import { ec2TrustPolicy, eksWorkerNodePolicyArns, podIdentityTrustPolicy } from "./iamTypes";
+import { ec2TrustPolicy, eksSecretsKeyPolicy, eksServiceTrustPolicy, eksWorkerNodePolicyArns, podIdentityTrustPolicy } from "./iamTypes";
 import {
     KARPENTER_CONTROLLER_POLICY_KINDS,
     karpenterControllerPolicies,
@@ -303,7 +303,7 @@ export class KarpenterCluster extends pulumi.ComponentResource {
 
         const scope = awsScope(parent);
         const network = createNetwork(name, a, parent);
-        const cluster = createControlPlane(name, a, network, parent);
+        const cluster = createControlPlane(name, a, network, scope, parent);
         const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, { parent });
         const systemNodes = createSystemNodeGroup(name, a, cluster, network, scope, parent);
         const podIdentityAgent = new aws.eks.Addon(
@@ -463,7 +463,7 @@ function createNetwork(name: string, a: ResolvedKarpenterClusterArgs, parent: pu
     return { vpcId: vpc.vpcId, privateSubnetIds: vpc.privateSubnetIds, publicSubnetIds: vpc.publicSubnetIds };
 }
 
-function createControlPlane(name: string, a: ResolvedKarpenterClusterArgs, network: Network, parent: pulumi.Resource): eks.Cluster {
+function createControlPlane(name: string, a: ResolvedKarpenterClusterArgs, network: Network, scope: AwsScope, parent: pulumi.Resource): eks.Cluster {
     const secretsKey = a.secretsEncryption
         ? new aws.kms.Key(
               `${name}-secrets-key`,
@@ -476,6 +476,33 @@ function createControlPlane(name: string, a: ResolvedKarpenterClusterArgs, netwo
               { parent },
           )
         : undefined;
+    // The cluster's own service role, rather than the one @pulumi/eks would make, so that it can
+    // be granted the secrets key: EKS encrypts and decrypts with the cluster role's permissions.
+    const serviceRole = new aws.iam.Role(
+        `${name}-eks-role`,
+        {
+            description: `EKS control plane of ${a.clusterName}`,
+            assumeRolePolicy: JSON.stringify(eksServiceTrustPolicy()),
+            tags: a.tags,
+        },
+        { parent },
+    );
+    const serviceRolePolicies: pulumi.Resource[] = [
+        new aws.iam.RolePolicyAttachment(
+            `${name}-eks-role-cluster-policy`,
+            { role: serviceRole.name, policyArn: pulumi.interpolate`arn:${scope.partition}:iam::aws:policy/AmazonEKSClusterPolicy` },
+            { parent },
+        ),
+    ];
+    if (secretsKey) {
+        serviceRolePolicies.push(
+            new aws.iam.RolePolicy(
+                `${name}-eks-role-secrets-key`,
+                { role: serviceRole.name, policy: secretsKey.arn.apply((arn) => JSON.stringify(eksSecretsKeyPolicy(arn))) },
+                { parent },
+            ),
+        );
+    }
     const cluster = new eks.Cluster(
         `${name}-eks`,
         {
@@ -497,10 +524,11 @@ function createControlPlane(name: string, a: ResolvedKarpenterClusterArgs, netwo
             publicAccessCidrs: a.endpointPublicAccessCidrs.length > 0 ? a.endpointPublicAccessCidrs : undefined,
             enabledClusterLogTypes: a.controlPlaneLogging ? EKS_CONTROL_PLANE_LOG_TYPES : [],
             encryptionConfigKeyArn: secretsKey?.arn,
+            serviceRole,
             deletionProtection: a.deletionProtection,
             tags: a.tags,
         },
-        { parent },
+        { parent, dependsOn: serviceRolePolicies },
     );
     // Karpenter's EC2NodeClass selects this group by tag, so its nodes share the system nodes' rules.
     new aws.ec2.Tag(

@@ -39,6 +39,19 @@ describe("KarpenterCluster (mocked)", () => {
         expect(c(prod).publicAccessCidrs).to.deep.equal(["203.0.113.0/24"]);
     });
 
+    it("gives the control plane its own service role, allowed to use the secrets key and nothing else of KMS", () => {
+        const role = one(prod, "aws:iam/role:Role", "cluster-eks-role");
+        expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({ Service: "eks.amazonaws.com" });
+        expect((one(prod, "eks:index:Cluster").inputs as any).serviceRole).to.equal(role.urn);
+        const kms = JSON.parse(one(prod, "aws:iam/rolePolicy:RolePolicy", "cluster-eks-role-secrets-key").inputs.policy as string);
+        expect(kms.Statement).to.deep.equal([
+            { Sid: "UseSecretsKey", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: (one(prod, "eks:index:Cluster").inputs as any).encryptionConfigKeyArn },
+        ]);
+        expect(ofType(prod, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").find((x) => x.name === "cluster-eks-role-cluster-policy")!.inputs.policyArn).to.equal("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy");
+        const cluster = one(prod, "eks:index:Cluster");
+        expect(cluster.dependencies).to.include(one(prod, "aws:iam/rolePolicy:RolePolicy", "cluster-eks-role-secrets-key").urn);
+    });
+
     it("runs a tainted On-Demand Graviton system node group that only system pods and Karpenter tolerate", () => {
         const ng = one(prod, "eks:index:ManagedNodeGroup").inputs as any;
         expect(ng).to.include({ capacityType: "ON_DEMAND", amiType: "AL2023_ARM_64_STANDARD", nodeGroupName: "system" });
