@@ -71,6 +71,8 @@ export interface PoolEstimate {
     role: string;
     capacityTypes: string[];
     allowedInstanceTypes: number;
+    /** Every instance type the pool may launch for this placement (the families in the text report). */
+    allowedTypes: string[];
     minValuesProblems: string[];
     nodes: NodeLine[];
     unscheduledPods: string[];
@@ -124,7 +126,7 @@ function placementFor(pool: NodePoolSpec): SparkPodPlacement {
 }
 
 /** The pool's offerings that a pod with this placement may use, priced; Spot when the pool allows it. */
-function offerings(pool: NodePoolSpec, placement: SparkPodPlacement, catalog: Catalog, pricing: RegionPricing): { offerings: Offering[]; allowed: number; minValues: string[] } {
+function offerings(pool: NodePoolSpec, placement: SparkPodPlacement, catalog: Catalog, pricing: RegionPricing): { offerings: Offering[]; allowed: string[]; minValues: string[] } {
     const candidates = poolCandidates(pool, catalog.types).filter((c) => podMayRunOn(placement, nodeLabels(c.type, c.capacityType, pool), pool.taints));
     const priced: Offering[] = [];
     for (const c of candidates) {
@@ -139,7 +141,7 @@ function offerings(pool: NodePoolSpec, placement: SparkPodPlacement, catalog: Ca
     }
     // Karpenter launches Spot whenever the pool allows it and Spot capacity exists.
     const spot = priced.filter((o) => o.capacityType === "spot");
-    return { offerings: spot.length > 0 ? spot : priced, allowed: new Set(candidates.map((c) => c.type.name)).size, minValues: minValuesProblems(pool, candidates) };
+    return { offerings: spot.length > 0 ? spot : priced, allowed: [...new Set(candidates.map((c) => c.type.name))].sort(), minValues: minValuesProblems(pool, candidates) };
 }
 
 function utilization(packing: Packing): { cpu: number; memory: number; allocCpu: number; allocMemory: number } {
@@ -184,7 +186,8 @@ function poolEstimate(pool: NodePoolSpec, pods: Pod[], catalog: Catalog, pricing
         pool: pool.name,
         role: roleOf(pool),
         capacityTypes: poolCapacityTypes(pool),
-        allowedInstanceTypes: o.allowed,
+        allowedInstanceTypes: o.allowed.length,
+        allowedTypes: o.allowed,
         minValuesProblems: o.minValues,
         nodes: [...lines.values()],
         unscheduledPods: packing.unscheduled.map((x) => `${x.pod.name}: ${x.reason}`),
@@ -327,7 +330,9 @@ export function formatEstimate(e: JobEstimate, idle: IdleFloor, pricesAsOf: stri
         "",
     ];
     for (const p of e.stackPools.pools) {
-        lines.push(`NodePool ${p.pool} (${p.role}, ${p.capacityTypes.join("/")}): Karpenter may launch ${p.allowedInstanceTypes} instance types`);
+        const families = [...new Set(p.allowedTypes.map((t) => t.split(".")[0]))];
+        lines.push(`NodePool ${p.pool} (${p.role}, ${p.capacityTypes.join("/")}): Karpenter may launch ${p.allowedInstanceTypes} instance types of ${families.length} families`);
+        lines.push(`  ${families.join(" ")}`);
         for (const m of p.minValuesProblems) {
             lines.push(`  ! minValues not met: ${m}`);
         }

@@ -181,6 +181,15 @@ describe("cost: the estimate for spark-pi on dev", () => {
         expect(driver.nodes.every((n) => n.capacityType === "on-demand")).to.equal(true);
         expect(executors.nodes.every((n) => n.capacityType === "spot")).to.equal(true);
         expect(executors.nodes.reduce((s, n) => s + n.count, 0)).to.be.greaterThan(0);
+        // Every allowed type matches the executor pool: Spot-priced c, m or r of generation > 2, amd64.
+        expect(executors.allowedTypes.length).to.equal(executors.allowedInstanceTypes);
+        for (const name of executors.allowedTypes) {
+            const t = catalog.byName.get(name)!;
+            expect(["c", "m", "r"], name).to.include(t.category);
+            expect(t.generation, name).to.be.greaterThan(2);
+            expect(t.arch, name).to.equal("amd64");
+        }
+        expect(executors.allowedTypes).to.include.members(["m5.large", "m4.large", "c3.large"]).and.not.include.members(["m1.large", "c1.medium", "m7g.large"]);
         expect(driver.unscheduledPods.concat(executors.unscheduledPods)).to.deep.equal([]);
         expect(e.stackPools.costPerJob).to.be.lessThan(e.onDemandOnly.costPerJob);
         expect(e.onDemandOnly.costPerJob).to.be.lessThan(e.staticBaseline.costPerDay);
