@@ -16,6 +16,9 @@ export const ASSUMPTIONS = {
     natGatewayUsdPerHour: 0.045,
     publicIpv4UsdPerHour: 0.005,
     kmsKeyUsdPerMonth: 1,
+    /** gp3 storage, and the root volume a managed node group gives each node by default. */
+    gp3UsdPerGbMonth: 0.08,
+    systemNodeVolumeGiB: 20,
     hoursPerMonth: 730,
     /** From a NodeClaim's creation to a Ready node that runs the pod. */
     nodeStartupMinutes: 1,
@@ -306,6 +309,10 @@ export function idleFloor(facts: StackFacts, catalog: Catalog, pricing: RegionPr
     const systemType: InstanceType | undefined = catalog.byName.get(facts.systemNodes.instanceTypes[0]);
     if (systemType && facts.systemNodes.count) {
         items.push({ item: `${facts.systemNodes.count} x ${systemType.name} system node (On-Demand)`, usdPerHour: facts.systemNodes.count * pricing.onDemand(systemType) });
+        items.push({
+            item: `${facts.systemNodes.count} x ${ASSUMPTIONS.systemNodeVolumeGiB} GiB gp3 system node root volume`,
+            usdPerHour: (facts.systemNodes.count * ASSUMPTIONS.systemNodeVolumeGiB * ASSUMPTIONS.gp3UsdPerGbMonth) / ASSUMPTIONS.hoursPerMonth,
+        });
     }
     if (facts.natGateways) {
         items.push({ item: `${facts.natGateways} NAT gateway(s) with their public IPv4 address`, usdPerHour: facts.natGateways * (ASSUMPTIONS.natGatewayUsdPerHour + ASSUMPTIONS.publicIpv4UsdPerHour) });
@@ -356,7 +363,7 @@ export function formatEstimate(e: JobEstimate, idle: IdleFloor, pricesAsOf: stri
         `Idle floor of the stack (no job running): ${usd(idle.usdPerHour)}/h, ${usd(idle.usdPerMonth)}/month`,
         ...idle.items.map((i) => `  ${i.item}: ${usd(i.usdPerHour)}/h`),
         "",
-        `Assumptions: DaemonSets ${ASSUMPTIONS.daemonSetOverhead.cpuMilli}m CPU/${ASSUMPTIONS.daemonSetOverhead.memoryMiB} MiB per node; EKS $${ASSUMPTIONS.eksControlPlaneUsdPerHour}/h, NAT $${ASSUMPTIONS.natGatewayUsdPerHour}/h + IPv4 $${ASSUMPTIONS.publicIpv4UsdPerHour}/h, KMS $${ASSUMPTIONS.kmsKeyUsdPerMonth}/month (us-east-1 list prices); data transfer and EBS not included.`,
+        `Assumptions: DaemonSets ${ASSUMPTIONS.daemonSetOverhead.cpuMilli}m CPU/${ASSUMPTIONS.daemonSetOverhead.memoryMiB} MiB per node; EKS $${ASSUMPTIONS.eksControlPlaneUsdPerHour}/h, NAT $${ASSUMPTIONS.natGatewayUsdPerHour}/h + IPv4 $${ASSUMPTIONS.publicIpv4UsdPerHour}/h, KMS $${ASSUMPTIONS.kmsKeyUsdPerMonth}/month, gp3 $${ASSUMPTIONS.gp3UsdPerGbMonth}/GB-month (us-east-1 list prices); data transfer, Spark nodes' EBS and CloudWatch not included.`,
     );
     return lines.join("\n");
 }

@@ -198,6 +198,7 @@ describe("cost: the estimate for spark-pi on dev", () => {
         expect(idle.items.map((i) => i.item)).to.deep.equal([
             "EKS control plane",
             "1 x t4g.large system node (On-Demand)",
+            "1 x 20 GiB gp3 system node root volume",
             "1 NAT gateway(s) with their public IPv4 address",
             "1 KMS key(s)",
         ]);
