@@ -1,6 +1,6 @@
 // What a Spark job costs on the NodePools a stack renders, against three references: the same
 // pools On-Demand only, a static always-on node group, and the lower bound.
-import { SparkRole } from "../components/enums";
+import { CapacityType, SparkRole } from "../components/enums";
 import { SparkPodPlacement, sparkPodPlacement } from "../components/pools/placement";
 import { SPARK_ROLE_KEY } from "../components/pools/specs";
 import { Registration } from "../tools/mocks";
@@ -125,7 +125,7 @@ function roleOf(pool: NodePoolSpec): string {
 
 /** The placement SpotExecutorPool gives this pool's Spark role. */
 function placementFor(pool: NodePoolSpec): SparkPodPlacement {
-    return sparkPodPlacement({ role: roleOf(pool) as SparkRole, nodePoolName: pool.name, capacityTypes: poolCapacityTypes(pool) as never });
+    return sparkPodPlacement({ role: roleOf(pool) as SparkRole, nodePoolName: pool.name, capacityTypes: poolCapacityTypes(pool) as CapacityType[] });
 }
 
 /** The pool's offerings that a pod with this placement may use, priced; Spot when the pool allows it. */

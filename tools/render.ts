@@ -131,7 +131,6 @@ export interface RenderOptions {
 /** Runs this project's program (index.ts) for a stack under the mocks. */
 export async function renderStack(o: RenderOptions): Promise<RenderResult> {
     // Loaded here, not at the top: the program must not touch the SDK before the mocks exist.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program = require("../index") as () => Promise<Record<string, unknown>>;
     return evaluate(program, { stack: o.stack, config: o.config ?? readStackConfig(o.stack), deployedOutputs: o.deployedOutputs });
 }
