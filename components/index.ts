@@ -20,7 +20,7 @@ export {
 } from "./pools/placement";
 export { DisruptionBudget, SPARK_ROLE_KEY } from "./pools/specs";
 export { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT, systemNodeSelector, systemTolerations, Toleration } from "./karpenter/values";
-export { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION, supportedKubernetesVersions } from "./karpenter/versions";
+export { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION } from "./karpenter/versions";
 export { DEFAULT_SPARK_IMAGE, SPARK_VERSION } from "./spark/sparkPi";
 export { DEFAULT_SPARK_OPERATOR_VERSION } from "./spark/values";
 // The per-environment configuration schema, for projects that read their stacks like this one.

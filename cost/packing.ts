@@ -30,8 +30,6 @@ export interface Overhead {
 export interface PackedNode {
     offering: Offering;
     pods: Pod[];
-    /** How many instance types could have held these pods (Karpenter sends them all to EC2). */
-    choices: number;
 }
 
 export interface Packing {
@@ -87,5 +85,5 @@ export function pack(pods: Pod[], offerings: Offering[], o: PackOptions): Packin
             unscheduled.push({ pod, reason: `fewer than ${Math.max(1, o.minInstanceTypes)} allowed instance types can hold it` });
         }
     }
-    return { nodes: claims.map((c) => ({ offering: cheapest(c.options), pods: c.pods, choices: distinctTypes(c.options) })), unscheduled };
+    return { nodes: claims.map((c) => ({ offering: cheapest(c.options), pods: c.pods })), unscheduled };
 }

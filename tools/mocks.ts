@@ -50,7 +50,6 @@ export interface Read {
 export class Recorder {
     readonly registrations: Registration[] = [];
     readonly reads: Read[] = [];
-    readonly invokes: string[] = [];
 }
 
 // The SDK's wire encoding of special values (sdk/nodejs/runtime/rpc.ts).
@@ -227,16 +226,13 @@ export interface MockOptions {
     region: string;
     /** Outputs of the stack's last deployment, returned to a StackReference that reads the stack itself. */
     previousOutputs?: Record<string, unknown>;
-    /** Extra local component types, for programs that define their own (the examples). */
-    extraComponents?: string[];
 }
 
 export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
     const ctx: MockContext = { region: opts.region, account: MOCK_ACCOUNT_ID, ...partitionOf(opts.region) };
-    const components = new Set([...LOCAL_COMPONENTS, ...(opts.extraComponents ?? [])]);
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-            if (components.has(args.type)) {
+            if (LOCAL_COMPONENTS.has(args.type)) {
                 return { id: undefined, state: {} };
             }
             if (args.type === "pulumi:pulumi:StackReference") {
@@ -303,7 +299,6 @@ export async function installMocks(p: {
         newUrn(parent: string, type: string, name: string): string;
         registerResource(req: MonitorRequest, cb: (err: unknown, resp?: { getUrn(): string; getObject(): { toJavaScript(): Record<string, unknown> } | undefined }) => void): void;
         readResource(req: MonitorRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): void;
-        invoke(req: { getTok(): string }, cb: (err: unknown, resp?: unknown) => void): void;
     };
     const newUrn = monitor.newUrn.bind(monitor);
     // The engine leaves the root stack out of its children's type chain; so do we, so that the
@@ -344,10 +339,5 @@ export async function installMocks(p: {
             }
             cb(err, resp);
         });
-    const invoke = monitor.invoke.bind(monitor);
-    monitor.invoke = (req, cb) => {
-        recorder.invokes.push(req.getTok());
-        invoke(req, cb);
-    };
     return recorder;
 }

@@ -70,8 +70,6 @@ export interface EvaluateOptions {
     config: Record<string, string>;
     /** Outputs of the deployed stack (`pulumi stack output --json`), for a StackReference to the stack itself. */
     deployedOutputs?: Record<string, unknown>;
-    /** Component types the program defines besides the library's own. */
-    extraComponents?: string[];
 }
 
 /**
@@ -85,7 +83,7 @@ export async function evaluate(program: () => Promise<Record<string, unknown>> |
         project: PROJECT,
         stack: o.stack,
         config: o.config,
-        mocks: { region, previousOutputs: o.deployedOutputs, extraComponents: o.extraComponents },
+        mocks: { region, previousOutputs: o.deployedOutputs },
     });
     // Errors raised inside the SDK's promise chains (a failing mock, an apply that throws)
     // surface as unhandled rejections; collect them instead of crashing mid-render.

@@ -55,20 +55,6 @@ export function kubernetesSupportProblem(karpenterVersion: string, kubernetesVer
     return undefined;
 }
 
-/** The Kubernetes versions a Karpenter version supports, for messages and docs. */
-export function supportedKubernetesVersions(karpenterVersion: string): string[] {
-    const karpenter = parseSemver(karpenterVersion);
-    const support = karpenter && KARPENTER_KUBERNETES_SUPPORT[minorOf(karpenter)];
-    if (!support) {
-        return [];
-    }
-    const out: string[] = [];
-    for (let m = support.min; m <= support.max; m++) {
-        out.push(`1.${m}`);
-    }
-    return out;
-}
-
 /**
  * Why moving a running cluster from Karpenter `from` to `to` is not supported, or undefined.
  * Karpenter's upgrade guide asks for one minor version at a time (each minor may migrate CRD

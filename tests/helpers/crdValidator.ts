@@ -106,11 +106,6 @@ export class CrdValidator {
         }
     }
 
-    /** The group/version/kinds this validator knows. */
-    kinds(): string[] {
-        return [...this.versions.keys()];
-    }
-
     validate(object: Schema): CrdValidation {
         const result: CrdValidation = { errors: [], unevaluated: [], evaluatedRules: 0, transitionRules: [] };
         const entry = this.versions.get(`${object.apiVersion}/${object.kind}`);
