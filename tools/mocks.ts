@@ -79,9 +79,14 @@ export function plainJson(value: unknown): unknown {
     return value;
 }
 
-/** Pulumi's auto-naming appends 7 random hex characters; here they derive from the URN, so renders are stable. */
+/** Fabricated identifiers derive from what they identify, so that every render is the same. */
+function hex(seed: string, length: number): string {
+    return createHash("sha1").update(seed).digest("hex").slice(0, length);
+}
+
+/** Pulumi's auto-naming appends 7 random hex characters. */
 function autoName(urn: string, name: string): string {
-    return `${name}-${createHash("sha1").update(urn).digest("hex").slice(0, 7)}`;
+    return `${name}-${hex(urn, 7)}`;
 }
 
 function partitionOf(region: string): { partition: string; dnsSuffix: string } {
@@ -103,7 +108,7 @@ interface MockContext {
     account: string;
 }
 
-const echo: Fabricate = ({ urn, inputs }) => ({ id: `${createHash("sha1").update(urn).digest("hex").slice(0, 12)}`, state: inputs });
+const echo: Fabricate = ({ urn, inputs }) => ({ id: hex(urn, 12), state: inputs });
 
 function arn(ctx: MockContext, service: string, resource: string, regional = true): string {
     return `arn:${ctx.partition}:${service}:${regional ? ctx.region : ""}:${ctx.account}:${resource}`;
@@ -125,16 +130,16 @@ const RESOURCES: Record<string, Fabricate> = {
     // Remote components: one opaque registration whose outputs the mocks must supply.
     "awsx:ec2:Vpc": ({ urn, inputs }) => {
         const zones = Number(inputs.numberOfAvailabilityZones ?? 3);
-        const ids = (kind: string) => Array.from({ length: zones }, (_, i) => `subnet-${kind}${createHash("sha1").update(`${urn}${kind}${i}`).digest("hex").slice(0, 12)}`);
+        const ids = (kind: string) => Array.from({ length: zones }, (_, i) => `subnet-${kind}${hex(`${urn}${kind}${i}`, 12)}`);
         return {
             id: "",
-            state: { vpcId: `vpc-${createHash("sha1").update(urn).digest("hex").slice(0, 12)}`, privateSubnetIds: ids("a"), publicSubnetIds: ids("b"), isolatedSubnetIds: [] },
+            state: { vpcId: `vpc-${hex(urn, 12)}`, privateSubnetIds: ids("a"), publicSubnetIds: ids("b"), isolatedSubnetIds: [] },
         };
     },
     "eks:index:Cluster": ({ inputs, ctx }) => {
         const name = String(inputs.name);
-        const endpoint = `https://${createHash("sha1").update(name).digest("hex").slice(0, 32).toUpperCase()}.gr7.${ctx.region}.eks.amazonaws.com`;
-        const issuer = `https://oidc.eks.${ctx.region}.amazonaws.com/id/${createHash("sha1").update(`oidc${name}`).digest("hex").slice(0, 32).toUpperCase()}`;
+        const endpoint = `https://${hex(name, 32).toUpperCase()}.gr7.${ctx.region}.eks.amazonaws.com`;
+        const issuer = `https://oidc.eks.${ctx.region}.amazonaws.com/id/${hex(`oidc${name}`, 32).toUpperCase()}`;
         return {
             id: "",
             state: {
@@ -143,7 +148,7 @@ const RESOURCES: Record<string, Fabricate> = {
                     arn: arn(ctx, "eks", `cluster/${name}`),
                     endpoint,
                     version: inputs.version,
-                    vpcConfig: { clusterSecurityGroupId: `sg-${createHash("sha1").update(name).digest("hex").slice(0, 17)}` },
+                    vpcConfig: { clusterSecurityGroupId: `sg-${hex(name, 17)}` },
                 },
                 kubeconfigJson: pulumi.secret(fakeKubeconfig(name, endpoint)),
                 oidcIssuer: issuer,
@@ -160,7 +165,7 @@ const RESOURCES: Record<string, Fabricate> = {
     "pulumi:providers:kubernetes": echo,
     "aws:ec2/tag:Tag": echo,
     "aws:kms/key:Key": ({ urn, inputs, ctx }) => {
-        const keyId = createHash("sha1").update(urn).digest("hex").slice(0, 32);
+        const keyId = hex(urn, 32);
         return { id: keyId, state: { ...inputs, keyId, arn: arn(ctx, "kms", `key/${keyId}`) } };
     },
     "aws:iam/role:Role": ({ urn, name, inputs, ctx }) => {
@@ -174,10 +179,10 @@ const RESOURCES: Record<string, Fabricate> = {
     },
     "aws:iam/rolePolicy:RolePolicy": echo,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": echo,
-    "aws:eks/addon:Addon": ({ urn, inputs, ctx }) => ({ id: echo({ urn, name: "", inputs, ctx }).id, state: { ...inputs, arn: arn(ctx, "eks", `addon/${inputs.addonName}`) } }),
-    "aws:eks/accessEntry:AccessEntry": ({ urn, inputs, ctx }) => ({ id: echo({ urn, name: "", inputs, ctx }).id, state: { ...inputs, accessEntryArn: arn(ctx, "eks", "access-entry/node") } }),
+    "aws:eks/addon:Addon": ({ urn, inputs, ctx }) => ({ id: hex(urn, 12), state: { ...inputs, arn: arn(ctx, "eks", `addon/${inputs.addonName}`) } }),
+    "aws:eks/accessEntry:AccessEntry": ({ urn, inputs, ctx }) => ({ id: hex(urn, 12), state: { ...inputs, accessEntryArn: arn(ctx, "eks", "access-entry/node") } }),
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": ({ urn, inputs, ctx }) => {
-        const id = `a-${createHash("sha1").update(urn).digest("hex").slice(0, 17)}`;
+        const id = `a-${hex(urn, 17)}`;
         return { id, state: { ...inputs, associationId: id, associationArn: arn(ctx, "eks", `podidentityassociation/${id}`) } };
     },
     "aws:sqs/queue:Queue": ({ urn, name, inputs, ctx }) => {
@@ -201,9 +206,9 @@ const RESOURCES: Record<string, Fabricate> = {
     "aws:s3/bucketVersioning:BucketVersioning": echo,
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": echo,
     "aws:s3/bucketPolicy:BucketPolicy": echo,
-    "kubernetes:helm.sh/v3:Release": ({ urn, inputs, ctx }) => ({
+    "kubernetes:helm.sh/v3:Release": ({ inputs }) => ({
         id: `${inputs.namespace}/${inputs.name}`,
-        state: { ...echo({ urn, name: "", inputs, ctx }).state, status: { name: inputs.name, namespace: inputs.namespace, version: inputs.version, status: "deployed" } },
+        state: { ...inputs, status: { name: inputs.name, namespace: inputs.namespace, version: inputs.version, status: "deployed" } },
     }),
     "kubernetes:core/v1:Namespace": echo,
     "kubernetes:core/v1:ServiceAccount": echo,
