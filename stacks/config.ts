@@ -399,8 +399,13 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const ajv = new Ajv({ allErrors: false, strict: true });
 const validators = Object.fromEntries(Object.entries(CONFIG_KEYS).map(([k, spec]) => [k, ajv.compile(spec.schema)]));
 
+/** The error for an invalid value of a config key. */
+export function invalidConfig(key: string, value: unknown, allowed: string): ConfigError {
+    return new ConfigError(`Invalid stack config: ${invalidMessage(key, value, allowed)}`);
+}
+
 function invalid(key: string, raw: unknown, allowed: string): never {
-    throw new ConfigError(`Invalid stack config: ${invalidMessage(key, raw, allowed)}`);
+    throw invalidConfig(key, raw, allowed);
 }
 
 /** Turns Pulumi's string config value into the declared type. */

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KarpenterCluster, SparkOperator, SpotExecutorPool } from "../components";
 import { karpenterUpgradeProblem } from "../components/karpenter/versions";
-import { invalidMessage } from "../components/validation";
-import { ConfigError, loadStackConfig, StackConfig } from "./config";
+import { invalidConfig, loadStackConfig, StackConfig } from "./config";
 
 /** The stack outputs (the keys of `pulumi stack output`). */
 export interface PlatformOutputs {
@@ -142,10 +141,7 @@ export async function runStack(): Promise<PlatformOutputs> {
         const deployed = await deployedKarpenterVersion();
         const problem = deployed && karpenterUpgradeProblem(deployed, config.karpenterVersion);
         if (problem) {
-            throw new ConfigError(
-                `Invalid stack config: ${invalidMessage(`${config.project}:karpenterVersion`, config.karpenterVersion, problem)}` +
-                    ` (the stack's last deployment has ${deployed})`,
-            );
+            throw invalidConfig(`${config.project}:karpenterVersion`, config.karpenterVersion, `${problem} (the stack's last deployment has ${deployed})`);
         }
     }
     return deployPlatform(config);
