@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import { parse, ScalarTag } from "yaml";
 import { KARPENTER_CONTROLLER_POLICY_KINDS, karpenterControllerPolicyName } from "../../components/karpenter/iam";
+import { INTERRUPTION_RULES } from "../../components/karpenter/interruption";
 import { MOCK_ACCOUNT_ID, Registration } from "../../tools/mocks";
 import { RenderResult } from "../../tools/render";
 import { describeContract, readFixture } from "../helpers/fixtures";
@@ -176,8 +177,13 @@ describeContract("contract: Karpenter IAM, queue and rules against the v1.14.1 C
             .map((res: any) => res.Properties);
         expect(expected).to.have.length(5);
         const rules = ofType(r, "aws:cloudwatch/eventRule:EventRule");
-        const patterns = rules.map((x) => JSON.parse(x.inputs.eventPattern as string));
-        expect(patterns).to.have.deep.members(expected.map((p) => p.EventPattern));
+        // Rule by rule: each of ours against the template resource it is named after.
+        const templateIds = Object.keys(template.Resources).filter((k) => template.Resources[k].Type === "AWS::Events::Rule");
+        expect(INTERRUPTION_RULES.map((x) => x.templateId).sort()).to.deep.equal(templateIds.sort());
+        for (const rule of INTERRUPTION_RULES) {
+            const rendered = one(r, "aws:cloudwatch/eventRule:EventRule", `cluster-${rule.name}`);
+            expect(JSON.parse(rendered.inputs.eventPattern as string), rule.templateId).to.deep.equal(template.Resources[rule.templateId].Properties.EventPattern);
+        }
         const targets: Registration[] = ofType(r, "aws:cloudwatch/eventTarget:EventTarget");
         expect(targets).to.have.length(5);
         for (const t of targets) {
