@@ -2,7 +2,7 @@
 // JSON with --json). The README quotes its output.
 import * as fs from "fs";
 import * as path from "path";
-import { loadCatalog, regionPricing } from "../cost/catalog";
+import { CATALOG_FILE, loadCatalog, regionPricing } from "../cost/catalog";
 import { estimateJob, JobEstimate, stackFacts } from "../cost/estimate";
 import { loadWorkload } from "../cost/spark";
 import { renderStack } from "../tools/render";
@@ -49,7 +49,7 @@ async function main() {
     for (const row of table) {
         console.log(`| ${row.join(" | ")} |`);
     }
-    console.log(`\nPrices: offline catalog (${path.relative(process.cwd(), path.join(__dirname, "..", "cost", "instance-catalog.json"))}, ${fs.statSync(path.join(__dirname, "..", "cost", "instance-catalog.json")).size} bytes); see npm run estimate for each job's nodes.`);
+    console.log(`\nPrices: offline catalog (${path.relative(process.cwd(), CATALOG_FILE)}, ${fs.statSync(CATALOG_FILE).size} bytes); see npm run estimate for each job's nodes.`);
 }
 
 main().catch((e) => {

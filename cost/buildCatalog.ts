@@ -1,11 +1,14 @@
-// Builds cost/catalog.json, the compact table of EC2 facts the estimator reads, from the
-// upstream data in ../shared/fixtures/ec2 (which the repo never copies). Rerun with
-// `npm run build:catalog` when the fixtures change; the sources and their dates go into the file.
+// Builds components/catalog/instance-catalog.json, the compact table of EC2 facts the components
+// (launchability checks) and the estimator read, from the upstream data in ../shared/fixtures/ec2
+// (which the repo never copies). Rerun with `npm run build:catalog` when the fixtures change; the
+// sources and their dates go into the file.
 import * as fs from "fs";
 import * as path from "path";
+import { CATALOG_FILE } from "../components/catalog/catalog";
+
+export { CATALOG_FILE };
 
 const FIXTURES = path.resolve(__dirname, "..", "..", "shared", "fixtures", "ec2");
-export const CATALOG_FILE = path.join(__dirname, "instance-catalog.json");
 
 /** Column order of each row in `types`. */
 export const TYPE_COLUMNS = [

@@ -6,7 +6,7 @@ import { SPARK_ROLE_KEY } from "../components/pools/specs";
 import { Registration } from "../tools/mocks";
 import { Catalog, EstimateError, InstanceType, RegionPricing } from "./catalog";
 import { Offering, Overhead, pack, Packing, Pod } from "./packing";
-import { minValuesProblems, NodePoolSpec, nodeLabels, nodePoolSpec, poolCandidates, poolCapacityTypes, podMayRunOn } from "./scheduling";
+import { minValuesProblems, NodePoolSpec, nodeLabels, nodePoolSpec, poolCandidates, poolCapacityTypes, podMayRunOn } from "../components/catalog/scheduling";
 import { PodRequest, sparkPodRequest, Workload } from "./spark";
 
 // Assumptions the fixtures do not cover: AWS list prices in us-east-1 (2026), and what every node

@@ -2,7 +2,7 @@
 // in-flight NodeClaim that can still hold them; each NodeClaim keeps the instance types that can
 // hold everything assigned to it (and never fewer than the pool's minimum number of types); at
 // launch it becomes the cheapest of those types.
-import { InstanceType } from "./catalog";
+import { InstanceType } from "../components/catalog/catalog";
 
 export interface Pod {
     name: string;

@@ -5,7 +5,7 @@ import * as path from "path";
 import { EstimateError, InstanceType, loadCatalog, regionPricing } from "../../cost/catalog";
 import { estimateJob, idleFloor, stackFacts } from "../../cost/estimate";
 import { Offering, pack } from "../../cost/packing";
-import { requirementMatches, tolerates } from "../../cost/scheduling";
+import { requirementMatches, tolerates } from "../../components/catalog/scheduling";
 import { loadWorkload, memoryOverheadMiB, parseWorkload, sparkMemoryMiB, sparkPodRequest } from "../../cost/spark";
 import { DEFAULT_WORKLOAD } from "../../tools/estimate";
 import { rendered } from "../helpers/render";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { SpotExecutorPool, SpotExecutorPoolArgs } from "../../components";
 import { EXECUTOR_DECOMMISSION_FORCE_KILL_SECONDS, EXECUTOR_TERMINATION_GRACE_SECONDS } from "../../components/pools/placement";
 import { loadCatalog } from "../../cost/catalog";
-import { NodePoolSpec, nodeLabels, nodePoolSpec, poolCandidates, PodPlacement, podMayRunOn } from "../../cost/scheduling";
+import { NodePoolSpec, nodeLabels, nodePoolSpec, poolCandidates, PodPlacement, podMayRunOn } from "../../components/catalog/scheduling";
 import { evaluate, RenderResult } from "../../tools/render";
 import { manifests } from "../helpers/render";
 
