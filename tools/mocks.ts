@@ -36,6 +36,8 @@ export interface Registration {
         ignoreChanges?: string[];
         replaceOnChanges?: string[];
         deletedWith?: string;
+        /** Earlier URNs of this resource (`aliases`), resolved to full URNs. */
+        aliases?: string[];
     };
 }
 
@@ -281,8 +283,27 @@ interface MonitorRequest {
     getIgnorechangesList(): string[];
     getReplaceonchangesList(): string[];
     getDeletedwith(): string;
+    getAliasesList?(): { toObject(): AliasObject }[];
+    getAliasurnsList?(): string[];
     getId?(): string;
     getProperties?(): unknown;
+}
+
+interface AliasObject {
+    urn: string;
+    spec?: { name: string; type: string; stack: string; project: string; parenturn: string; noparent: boolean };
+}
+
+/** The URN an alias names, as the engine resolves it (missing fields default to the resource's own). */
+export function aliasUrn(alias: AliasObject, self: { type: string; name: string; parent?: string; project: string; stack: string }): string {
+    if (alias.urn) {
+        return alias.urn;
+    }
+    const spec = alias.spec ?? { name: "", type: "", stack: "", project: "", parenturn: "", noparent: false };
+    const parent = spec.noparent ? "" : spec.parenturn || self.parent || "";
+    const parentType = parent.split("::")[2];
+    const chain = parent && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$` : "";
+    return `urn:pulumi:${spec.stack || self.stack}::${spec.project || self.project}::${chain}${spec.type || self.type}::${spec.name || self.name}`;
 }
 
 /**
@@ -313,6 +334,11 @@ export async function installMocks(p: {
     monitor.registerResource = (req, cb) =>
         register(req, (err, resp) => {
             if (!err && resp) {
+                const self = { type: req.getType(), name: req.getName(), parent: req.getParent() || undefined, project: p.project, stack: p.stack };
+                const aliases = [
+                    ...(req.getAliasesList?.() ?? []).map((a) => aliasUrn(a.toObject(), self)),
+                    ...(req.getAliasurnsList?.() ?? []),
+                ];
                 recorder.registrations.push({
                     urn: resp.getUrn(),
                     type: req.getType(),
@@ -331,6 +357,7 @@ export async function installMocks(p: {
                         ignoreChanges: req.getIgnorechangesList().length ? req.getIgnorechangesList() : undefined,
                         replaceOnChanges: req.getReplaceonchangesList().length ? req.getReplaceonchangesList() : undefined,
                         deletedWith: req.getDeletedwith() || undefined,
+                        aliases: aliases.length ? [...new Set(aliases)] : undefined,
                     },
                 });
             }

@@ -1,17 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, SparkRole } from "./enums";
-import { SparkPodPlacement, sparkPodPlacement } from "./pools/placement";
-import {
-    DEFAULT_AMI_VERSION,
-    DisruptionBudget,
-    EC2_NODE_CLASS_TYPE,
-    ec2NodeClassManifest,
-    KubernetesManifest,
-    NODE_POOL_TYPE,
-    nodePoolManifest,
-    NodePoolInput,
-} from "./pools/specs";
+import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, SparkRole } from "../enums";
+import { DEFAULT_AMI_VERSION, DisruptionBudget, NodePoolInput } from "../pools/specs";
 import {
     AL2023_AMI_VERSION,
     ArgChecker,
@@ -19,7 +8,7 @@ import {
     KARPENTER_BUDGET_NODES,
     KARPENTER_DURATION,
     KARPENTER_DURATION_OR_NEVER,
-} from "./validation";
+} from "../validation";
 
 export interface SpotExecutorPoolArgs {
     /** Name of the EKS cluster; the value of the karpenter.sh/discovery tag the node class selects by. */
@@ -289,63 +278,3 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
     };
 }
 
-/** A Karpenter object; only apiVersion and kind must be known before the cluster's outputs are. */
-function karpenterObject(name: string, manifest: pulumi.Output<KubernetesManifest> | KubernetesManifest, typeOf: { apiVersion: string; kind: string }, opts: pulumi.CustomResourceOptions) {
-    const m = pulumi.output(manifest);
-    return new k8s.apiextensions.CustomResource(name, { apiVersion: typeOf.apiVersion, kind: typeOf.kind, metadata: m.metadata, spec: m.spec }, opts);
-}
-
-/**
- * Karpenter capacity for Spark: an EC2NodeClass, an On-Demand NodePool for drivers and a Spot
- * NodePool for executors, each tainted for its Spark role, plus the placement a SparkApplication
- * needs to use them. Deploy it with KarpenterCluster's Kubernetes provider and after the cluster
- * (`dependsOn: [cluster]`), so that Karpenter is running before its NodePools exist and on
- * destroy terminates their nodes before it is removed.
- */
-export class SpotExecutorPool extends pulumi.ComponentResource {
-    /** Name of the EC2NodeClass. */
-    public readonly nodeClassName: pulumi.Output<string>;
-    /** Name of the On-Demand NodePool for drivers. */
-    public readonly driverNodePoolName: pulumi.Output<string>;
-    /** Name of the Spot NodePool for executors. */
-    public readonly executorNodePoolName: pulumi.Output<string>;
-    /** Capacity types the executor NodePool allows. */
-    public readonly executorCapacityTypes: pulumi.Output<string[]>;
-    /** Placement of Spark drivers on the driver pool. */
-    public readonly driverPlacement: SparkPodPlacement;
-    /** Placement of Spark executors on the executor pool, with Spark's decommission settings. */
-    public readonly executorPlacement: SparkPodPlacement;
-
-    constructor(name: string, args: SpotExecutorPoolArgs, opts?: pulumi.ComponentResourceOptions) {
-        const a = resolveSpotExecutorPoolArgs(name, args);
-        super("karpenter-spark:index:SpotExecutorPool", name, {}, opts);
-
-        const nodeClassInput = { name: a.poolName, amiVersion: a.amiVersion, rootVolumeSizeGi: a.rootVolumeSizeGi, instanceStoreRaid0: a.instanceStoreRaid0 };
-        const nodeClass = pulumi.all([a.clusterName, a.nodeRoleName]).apply(([clusterName, nodeRoleName]) =>
-            ec2NodeClassManifest({ ...nodeClassInput, clusterName, nodeRoleName, tags: { ...a.tags, "karpenter-spark.io/cluster": clusterName } }),
-        );
-        const ec2NodeClass = karpenterObject(`${name}-node-class`, nodeClass, EC2_NODE_CLASS_TYPE, { parent: this });
-        for (const pool of [a.driverPool, a.executorPool]) {
-            karpenterObject(`${name}-${pool.role}s`, nodePoolManifest(pool), NODE_POOL_TYPE, { parent: this, dependsOn: [ec2NodeClass] });
-        }
-
-        this.nodeClassName = pulumi.output(a.poolName);
-        this.driverNodePoolName = pulumi.output(a.driverPool.name);
-        this.executorNodePoolName = pulumi.output(a.executorPool.name);
-        this.executorCapacityTypes = pulumi.output(a.executorPool.capacityTypes as string[]);
-        this.driverPlacement = sparkPodPlacement({ role: SparkRole.Driver, nodePoolName: a.driverPool.name, capacityTypes: a.driverPool.capacityTypes });
-        this.executorPlacement = sparkPodPlacement({
-            role: SparkRole.Executor,
-            nodePoolName: a.executorPool.name,
-            capacityTypes: a.executorPool.capacityTypes,
-        });
-        this.registerOutputs({
-            nodeClassName: this.nodeClassName,
-            driverNodePoolName: this.driverNodePoolName,
-            executorNodePoolName: this.executorNodePoolName,
-            executorCapacityTypes: this.executorCapacityTypes,
-            driverPlacement: this.driverPlacement,
-            executorPlacement: this.executorPlacement,
-        });
-    }
-}

@@ -1,0 +1,50 @@
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { ResolvedKarpenterClusterArgs } from "./args";
+
+/** The tag Karpenter's EC2NodeClass selectors look for on subnets and security groups. */
+export const DISCOVERY_TAG_KEY = "karpenter.sh/discovery";
+
+export interface Network {
+    vpcId: pulumi.Output<string>;
+    privateSubnetIds: pulumi.Output<string[]>;
+    publicSubnetIds?: pulumi.Output<string[]>;
+}
+
+export function createNetwork(name: string, a: ResolvedKarpenterClusterArgs, parent: pulumi.Resource): Network {
+    const discovery = { [DISCOVERY_TAG_KEY]: a.clusterName };
+    if (a.existingVpcId !== undefined && a.existingPrivateSubnetIds !== undefined) {
+        a.existingPrivateSubnetIds.forEach(
+            (subnetId, i) =>
+                new aws.ec2.Tag(
+                    `${name}-subnet-${i}-discovery`,
+                    { resourceId: subnetId, key: DISCOVERY_TAG_KEY, value: a.clusterName },
+                    { parent },
+                ),
+        );
+        return { vpcId: pulumi.output(a.existingVpcId), privateSubnetIds: pulumi.output(a.existingPrivateSubnetIds) };
+    }
+    const vpc = new awsx.ec2.Vpc(
+        `${name}-vpc`,
+        {
+            cidrBlock: a.vpcCidrBlock,
+            numberOfAvailabilityZones: a.availabilityZoneCount,
+            natGateways: { strategy: a.natGateways },
+            subnetStrategy: "Auto",
+            subnetSpecs: [
+                {
+                    type: "Private",
+                    cidrMask: 19,
+                    tags: { ...a.tags, ...discovery, "kubernetes.io/role/internal-elb": "1" },
+                },
+                { type: "Public", cidrMask: 22, tags: { ...a.tags, "kubernetes.io/role/elb": "1" } },
+            ],
+            enableDnsHostnames: true,
+            tags: a.tags,
+        },
+        { parent },
+    );
+    return { vpcId: vpc.vpcId, privateSubnetIds: vpc.privateSubnetIds, publicSubnetIds: vpc.publicSubnetIds };
+}
+
