@@ -3,22 +3,34 @@ import { KUBERNETES_VERSION, SEMVER } from "../validation";
 /** The Karpenter release this project is built and tested against (the fixtures' version). */
 export const DEFAULT_KARPENTER_VERSION = "1.14.1";
 
-/** The Kubernetes version new clusters get: the newest that Karpenter 1.14 supports. */
+/** The Kubernetes version new clusters get: the newest that both EKS and Karpenter 1.14 run in standard support. */
 export const DEFAULT_KUBERNETES_VERSION = "1.35";
 
+/** Where KARPENTER_KUBERNETES_SUPPORT comes from; the README and error messages cite it. */
+export const KARPENTER_COMPATIBILITY_SOURCE =
+    "https://karpenter.sh/v1.14/upgrading/compatibility/ (generated from aws/karpenter-provider-aws hack/docs/compatibilitymatrix_gen/compatibility.yaml @ 1d927085, 2026-08-21)";
+
 /**
- * Kubernetes minors each Karpenter minor supports, from Karpenter's compatibility matrix
- * (karpenter.sh/docs/upgrading/compatibility: 1.35 needs Karpenter >= 1.9.2, 1.34 >= 1.6,
- * 1.29 is the oldest listed; endoflife.date lists 1.9-1.11 as "1.29 - 1.35"). A Karpenter minor
- * missing here is refused rather than guessed: add it after reading the matrix for that release.
+ * The one table of Kubernetes minors each Karpenter minor supports (minK8sVersion..maxK8sVersion of
+ * Karpenter's compatibility.yaml, which the matrix on KARPENTER_COMPATIBILITY_SOURCE renders). Config
+ * validation, the upgrade check and the README all read it. A Karpenter minor missing here is
+ * refused rather than guessed: add it after reading the matrix for that release.
  */
 export const KARPENTER_KUBERNETES_SUPPORT: Record<string, { min: number; max: number }> = {
-    "1.9": { min: 29, max: 35 },
-    "1.10": { min: 29, max: 35 },
-    "1.11": { min: 29, max: 35 },
-    "1.12": { min: 29, max: 35 },
-    "1.13": { min: 29, max: 35 },
-    "1.14": { min: 29, max: 35 },
+    "1.1": { min: 25, max: 31 },
+    "1.2": { min: 25, max: 32 },
+    "1.3": { min: 25, max: 32 },
+    "1.4": { min: 25, max: 32 },
+    "1.5": { min: 26, max: 33 },
+    "1.6": { min: 26, max: 34 },
+    "1.7": { min: 26, max: 34 },
+    "1.8": { min: 26, max: 34 },
+    "1.9": { min: 26, max: 35 },
+    "1.10": { min: 26, max: 35 },
+    "1.11": { min: 26, max: 35 },
+    "1.12": { min: 26, max: 35 },
+    "1.13": { min: 26, max: 36 },
+    "1.14": { min: 26, max: 36 },
 };
 
 interface Semver {
@@ -34,6 +46,22 @@ function parseSemver(version: string): Semver | undefined {
 
 function minorOf(v: Semver): string {
     return `${v.major}.${v.minor}`;
+}
+
+/** The Kubernetes minors ("1.26", ...) a Karpenter version supports, or undefined when it is not in the table. */
+export function supportedKubernetesVersions(karpenterVersion: string): string[] | undefined {
+    const karpenter = parseSemver(karpenterVersion);
+    const support = karpenter && KARPENTER_KUBERNETES_SUPPORT[minorOf(karpenter)];
+    if (!support) {
+        return undefined;
+    }
+    return Array.from({ length: support.max - support.min + 1 }, (_, i) => `1.${support.min + i}`);
+}
+
+/** The compatibility table as Markdown, for the README (`npm run gen:config` writes it). */
+export function compatibilityMarkdown(): string {
+    const rows = Object.entries(KARPENTER_KUBERNETES_SUPPORT).map(([k, s]) => `| ${k} | 1.${s.min} to 1.${s.max} |`);
+    return ["| Karpenter | Kubernetes |", "|---|---|", ...rows, "", `Source: ${KARPENTER_COMPATIBILITY_SOURCE}.`].join("\n");
 }
 
 /** What is wrong with running `kubernetesVersion` under `karpenterVersion`, or undefined if nothing. */
