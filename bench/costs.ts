@@ -1,55 +1,85 @@
-// `npm run bench:costs`: every shipped workload on the dev and prod stacks, as one table (and
-// JSON with --json). The README quotes its output.
-import * as fs from "fs";
+// `npm run bench:costs`: every reference workload on the dev and prod stacks, per run against the
+// lower bound and the alternatives, then each stack's month at 1, 4 and 24 runs/day with the
+// break-even points (and JSON with --json). The README quotes its output.
 import * as path from "path";
-import { CATALOG_FILE, loadCatalog, regionPricing } from "../cost/catalog";
-import { estimateJob, JobEstimate, stackFacts } from "../cost/estimate";
+import { EstimateError, loadCatalog, regionPricing } from "../cost/catalog";
+import { breakEven, estimateJob, idleFloor, JobEstimate, monthly, stackFacts } from "../cost/estimate";
+import { ALTERNATIVE_NAMES, DEFAULT_RUNS_PER_DAY } from "../cost/report";
+import { regionServicePrices } from "../cost/services";
 import { loadWorkload } from "../cost/spark";
 import { renderStack } from "../tools/render";
 
 const WORKLOADS = path.join(__dirname, "..", "cost", "workloads");
+const REFERENCE = ["spark-pi", "medium-etl", "large-shuffle"];
 
 async function main() {
     const catalog = loadCatalog();
-    const rows: JobEstimate[] = [];
+    const rows: { stack: string; region: string; workload: string; estimate?: JobEstimate; error?: string }[] = [];
+    const months: string[] = [];
+    const json: unknown[] = [];
     for (const stack of ["dev", "prod"]) {
         const r = await renderStack({ stack });
         const facts = stackFacts(stack, r.region, r.registrations);
-        for (const file of ["spark-pi.yaml", "medium-etl.yaml", "large-shuffle.yaml"]) {
-            rows.push(estimateJob(facts, loadWorkload(path.join(WORKLOADS, file)), catalog, regionPricing(catalog, r.region)));
+        const pricing = regionPricing(catalog, r.region);
+        const services = regionServicePrices(r.region, catalog.onDemandMultipliers[r.region]);
+        const idle = idleFloor(facts, catalog, pricing, services);
+        for (const name of REFERENCE) {
+            try {
+                const e = estimateJob(facts, loadWorkload(path.join(WORKLOADS, `${name}.yaml`)), catalog, pricing, services);
+                rows.push({ stack, region: r.region, workload: name, estimate: e });
+                const m = DEFAULT_RUNS_PER_DAY.map((n) => monthly(e, idle, n));
+                json.push({ stack, workload: name, estimate: e, idleFloor: idle, monthly: m, breakEven: breakEven(e, idle) });
+                months.push(
+                    `\n${stack} (${r.region}), ${name}, per month (idle floor $${idle.usdPerMonth.toFixed(0)}):`,
+                    `| option | ${DEFAULT_RUNS_PER_DAY.map((n) => `${n} run/day`).join(" | ")} | cheaper than this stack |`,
+                    `|---|${DEFAULT_RUNS_PER_DAY.map(() => "---:").join("|")}|---|`,
+                    ...(["karpenterSpark", "staticOnDemand", "clusterAutoscalerSpot", "emrOnEks", "emrServerless"] as const).map((k) => {
+                        const b = breakEven(e, idle).find((x) => x.alternative === k);
+                        return `| ${ALTERNATIVE_NAMES[k]} | ${m.map((x) => `$${x[k].toFixed(0)}`).join(" | ")} | ${b ? b.cheaperWhen : "-"} |`;
+                    }),
+                );
+            } catch (err) {
+                if (!(err instanceof EstimateError)) {
+                    throw err;
+                }
+                rows.push({ stack, region: r.region, workload: name, error: err.message });
+                json.push({ stack, workload: name, error: err.message });
+            }
         }
     }
     if (process.argv.includes("--json")) {
-        console.log(JSON.stringify(rows, null, 2));
+        console.log(JSON.stringify(json, null, 2));
         return;
     }
     const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
-    const header = ["stack", "workload", "static baseline/day", "Karpenter On-Demand", "this stack", "saving vs static", "saving vs OD", "CPU util", "mem util", "x lower bound", "pending pods"];
-    const pending = (s: JobEstimate["stackPools"]) => s.pools.reduce((n, p) => n + p.unscheduledPods.length, 0);
-    const table = rows.map((e) => {
-        // A job with pending executors does not run as the workload says (the pool's CPU limit
-        // is too low for it), so its cost is not comparable: say so rather than print a saving.
-        const incomplete = pending(e.stackPools) > 0 || pending(e.onDemandOnly) > 0;
-        const na = "n/a";
-        return [
-            `${e.stack} (${e.region})`,
-            e.workload.name,
-            `${usd(e.staticBaseline.costPerDay)} (${e.staticBaseline.nodes}x ${e.staticBaseline.instanceType})`,
-            incomplete ? na : usd(e.onDemandOnly.costPerJob),
-            incomplete ? na : usd(e.stackPools.costPerJob),
-            incomplete ? na : `${e.savingsVsStaticPct.toFixed(1)}%`,
-            incomplete ? na : `${e.savingsVsOnDemandPct.toFixed(1)}%`,
-            `${e.stackPools.cpuUtilizationPct.toFixed(0)}%`,
-            `${e.stackPools.memoryUtilizationPct.toFixed(0)}%`,
-            incomplete ? na : e.ratioToLowerBound.toFixed(2),
-            incomplete ? `${pending(e.stackPools)} (CPU limit ${e.stackPools.pools.find((p) => p.role === "executor")?.unscheduledPods.length ? "reached" : "-"})` : "0",
-        ];
-    });
+    const header = ["stack", "workload", "per run (Spot band)", "x lower bound (time x packing x type)", "CPU util", "mem util", "types driver/executor", "On-Demand only", "CA Spot", "EMR on EKS", "EMR Serverless", "always-on OD (1 run/day)"];
     console.log(`| ${header.join(" | ")} |\n|${header.map(() => "---").join("|")}|`);
-    for (const row of table) {
-        console.log(`| ${row.join(" | ")} |`);
+    for (const row of rows) {
+        const e = row.estimate;
+        if (!e) {
+            console.log(`| ${row.stack} (${row.region}) | ${row.workload} | does not run: ${row.error} |${header.slice(3).map(() => "").join(" |")} |`);
+            continue;
+        }
+        const d = e.ratioDecomposition;
+        console.log(
+            `| ${[
+                `${row.stack} (${row.region})`,
+                row.workload,
+                `${usd(e.costPerRun)} (${usd(e.costPerRunBand.low)}..${usd(e.costPerRunBand.high)})`,
+                `${e.ratioToLowerBound.toFixed(2)} (${d.billedTime.toFixed(2)} x ${d.packing.toFixed(2)} x ${d.typePremium.toFixed(2)})`,
+                `${e.cpuUtilizationPct.toFixed(0)}%`,
+                `${e.memoryUtilizationPct.toFixed(0)}%`,
+                `${e.instanceTypesLaunchable.driver}/${e.instanceTypesLaunchable.executor}`,
+                usd(e.baselines.onDemandOnly),
+                usd(e.baselines.clusterAutoscalerSpot),
+                usd(e.baselines.emrOnEks),
+                usd(e.baselines.emrServerless),
+                usd(e.baselines.staticOnDemand),
+            ].join(" | ")} |`,
+        );
     }
-    console.log(`\nPrices: offline catalog (${path.relative(process.cwd(), CATALOG_FILE)}, ${fs.statSync(CATALOG_FILE).size} bytes); see npm run estimate for each job's nodes.`);
+    console.log(months.join("\n"));
+    console.log(`\nPrices: offline catalog (components/catalog/instance-catalog.json) and cost/service-prices.json; npm run estimate -- <stack> --workload <name> shows each run's nodes.`);
 }
 
 main().catch((e) => {

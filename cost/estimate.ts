@@ -1,50 +1,87 @@
-// What a Spark job costs on the NodePools a stack renders, against three references: the same
-// pools On-Demand only, a static always-on node group, and the lower bound.
+// What a Spark job costs on the NodePools a stack renders, per run and per month with the stack's
+// idle floor, against what a team would otherwise run: an always-on On-Demand cluster, Cluster
+// Autoscaler with a Spot node group, EMR on EKS and EMR Serverless; and against the lower bound.
 import { CapacityType, SparkRole } from "../components/enums";
 import { SparkPodPlacement, sparkPodPlacement } from "../components/pools/placement";
 import { SPARK_ROLE_KEY } from "../components/pools/specs";
-import { Registration } from "../tools/mocks";
 import { Catalog, EstimateError, InstanceType, RegionPricing } from "./catalog";
 import { Offering, Overhead, pack, Packing, Pod } from "./packing";
 import { minValuesProblems, NodePoolSpec, nodeLabels, nodePoolSpec, poolCandidates, poolCapacityTypes, podMayRunOn } from "../components/catalog/scheduling";
+import { RegionServicePrices } from "./services";
 import { PodRequest, sparkPodRequest, Workload } from "./spark";
 
-// Assumptions the fixtures do not cover: AWS list prices in us-east-1 (2026), and what every node
-// runs besides Spark. The report prints them.
+export const HOURS_PER_MONTH = 730;
+const RUNS_PER_MONTH_PER_DAILY_RUN = HOURS_PER_MONTH / 24;
+
+// What the estimate assumes beyond prices. The report prints them.
 export const ASSUMPTIONS = {
-    eksControlPlaneUsdPerHour: 0.1,
-    natGatewayUsdPerHour: 0.045,
-    publicIpv4UsdPerHour: 0.005,
-    kmsKeyUsdPerMonth: 1,
-    /** gp3 storage, and the root volume a managed node group gives each node by default. */
-    gp3UsdPerGbMonth: 0.08,
+    /** Root volume a managed node group gives each system node (EKS launch template default). */
     systemNodeVolumeGiB: 20,
-    hoursPerMonth: 730,
-    /** From a NodeClaim's creation to a Ready node that runs the pod. */
-    nodeStartupMinutes: 1,
+    /** Karpenter NodeClaim to Ready node: "about 30-40s" (Karpenter maintainer, https://github.com/aws/karpenter-provider-aws/issues/6165). */
+    launchToReadySeconds: 40,
+    /** Pulling the Spark image (~0.7 GiB compressed) on a fresh node; an assumption, not a measurement. */
+    imagePullSeconds: 20,
+    /** Compressed image size each new node pulls (through the NAT gateway unless the S3 gateway endpoint serves ECR's layers). */
+    imageGiB: 0.7,
+    /** Cluster Autoscaler's default --scan-interval (10s) before it asks the ASG for a node (https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/FAQ.md#what-are-the-parameters-to-ca). */
+    clusterAutoscalerScanSeconds: 10,
+    /** Cluster Autoscaler's default --scale-down-unneeded-time: 10 minutes before an empty node goes (same FAQ). */
+    clusterAutoscalerScaleDownMinutes: 10,
+    /** EC2 bills Linux instances per second with a one-minute minimum (https://aws.amazon.com/ec2/pricing/). */
+    minimumBilledSeconds: 60,
+    /** EKS control-plane logs (api, audit, authenticator, controllerManager, scheduler) of a quiet cluster, GB per hour: an assumption. */
+    controlPlaneLogGbPerHour: 0.05,
     /** aws-node (VPC CNI), kube-proxy and eks-pod-identity-agent DaemonSets, per node. */
     daemonSetOverhead: { cpuMilli: 150, memoryMiB: 150, pods: 3 } as Overhead,
 };
+
+/** The structural part of a Pulumi registration the estimator reads (tools/mocks records them). */
+export interface RegistrationLike {
+    type: string;
+    inputs: unknown;
+}
+
+/** A NodePool's scheduling facts and its disruption policy. */
+export interface PoolSpec extends NodePoolSpec {
+    consolidationPolicy?: string;
+}
 
 /** What the estimator needs from a rendered stack. */
 export interface StackFacts {
     stack: string;
     region: string;
-    pools: NodePoolSpec[];
+    pools: PoolSpec[];
     systemNodes: { instanceTypes: string[]; count: number };
     natGateways: number;
+    availabilityZones: number;
     kmsKeys: number;
     eksClusters: number;
+    controlPlaneLogTypes: number;
+    /** Whether S3 traffic (and ECR's image layers, which S3 serves) bypasses the NAT gateway. */
+    s3GatewayEndpoint: boolean;
+    /** Root volume of each Karpenter node, GiB. */
+    nodeRootVolumeGiB: number;
 }
 
-export function stackFacts(stack: string, region: string, registrations: Registration[]): StackFacts {
+function gib(size: string | undefined): number {
+    const m = /^(\d+)(Gi|G|Ti|T)?$/.exec(size ?? "");
+    if (!m) {
+        return 0;
+    }
+    return Number(m[1]) * (m[2]?.startsWith("T") ? 1024 : 1);
+}
+
+export function stackFacts(stack: string, region: string, registrations: RegistrationLike[]): StackFacts {
     const of = (type: string) => registrations.filter((r) => r.type === type).map((r) => r.inputs as any);
     const vpcs = of("awsx:ec2:Vpc");
     const nodeGroups = of("eks:index:ManagedNodeGroup");
+    const clusters = of("eks:index:Cluster");
+    const s3Gateway = (serviceName: unknown, endpointType: unknown) => /\.s3$/.test(String(serviceName ?? "")) && (endpointType ?? "Gateway") === "Gateway";
+    const nodeClass = of("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")[0];
     return {
         stack,
         region,
-        pools: of("kubernetes:karpenter.sh/v1:NodePool").map(nodePoolSpec),
+        pools: of("kubernetes:karpenter.sh/v1:NodePool").map((m) => ({ ...nodePoolSpec(m), consolidationPolicy: m.spec?.disruption?.consolidationPolicy })),
         systemNodes: {
             instanceTypes: nodeGroups.flatMap((n) => n.instanceTypes ?? []),
             count: nodeGroups.reduce((s, n) => s + (n.scalingConfig?.desiredSize ?? 0), 0),
@@ -53,8 +90,14 @@ export function stackFacts(stack: string, region: string, registrations: Registr
             (s, v) => s + (v.natGateways?.strategy === "OnePerAz" ? v.numberOfAvailabilityZones : v.natGateways?.strategy === "None" ? 0 : 1),
             0,
         ),
+        availabilityZones: vpcs[0]?.numberOfAvailabilityZones ?? 3,
         kmsKeys: of("aws:kms/key:Key").length,
-        eksClusters: of("eks:index:Cluster").length,
+        eksClusters: clusters.length,
+        controlPlaneLogTypes: clusters.reduce((s, c) => s + (c.enabledClusterLogTypes?.length ?? 0), 0),
+        s3GatewayEndpoint:
+            of("aws:ec2/vpcEndpoint:VpcEndpoint").some((e) => s3Gateway(e.serviceName, e.vpcEndpointType)) ||
+            vpcs.some((v) => (v.vpcEndpointSpecs ?? []).some((e: any) => s3Gateway(e.serviceName, e.vpcEndpointType))),
+        nodeRootVolumeGiB: gib(nodeClass?.spec?.blockDeviceMappings?.find((b: any) => b.rootVolume)?.ebs?.volumeSize) || 100,
     };
 }
 
@@ -62,34 +105,47 @@ export interface NodeLine {
     instanceType: string;
     capacityType: string;
     count: number;
+    /** Price of the cheapest type the NodeClaim could become (what the packing bought). */
     usdPerHour: number;
+    /** Spot: what price-capacity-optimized is expected to buy for this NodeClaim instead. */
+    pcoInstanceType?: string;
+    pcoUsdPerHour?: number;
     vcpu: number;
     memoryGiB: number;
     spotSavingsPct?: number;
     interruptionBand?: string;
 }
 
+export interface BilledTime {
+    launchToReadySeconds: number;
+    imagePullSeconds: number;
+    jobMinutes: number;
+    consolidateAfterMinutes: number;
+    consolidationPolicy: string;
+    totalMinutes: number;
+}
+
 export interface PoolEstimate {
     pool: string;
     role: string;
     capacityTypes: string[];
-    allowedInstanceTypes: number;
-    /** Every instance type the pool may launch for this placement (the families in the text report). */
+    /** Every instance type the pool may launch for this placement. */
     allowedTypes: string[];
+    minValues: Record<string, number>;
     minValuesProblems: string[];
     nodes: NodeLine[];
-    unscheduledPods: string[];
-    usdPerHour: number;
-    costPerJob: number;
+    nodeCount: number;
+    billedTime: BilledTime;
+    /** $/h of the nodes at the cheapest allowed type per NodeClaim, and at the price-capacity-optimized estimate. */
+    usdPerHour: { low: number; high: number };
+    costPerRun: { low: number; high: number };
     cpuUtilizationPct: number;
     memoryUtilizationPct: number;
 }
 
-export interface ScenarioEstimate {
-    pools: PoolEstimate[];
-    costPerJob: number;
-    cpuUtilizationPct: number;
-    memoryUtilizationPct: number;
+export interface LineItem {
+    item: string;
+    usd: number;
 }
 
 export interface JobEstimate {
@@ -97,15 +153,44 @@ export interface JobEstimate {
     region: string;
     workload: Workload;
     requests: { driver: PodRequest; executor: PodRequest };
-    billedMinutesPerNode: number;
-    stackPools: ScenarioEstimate;
-    onDemandOnly: ScenarioEstimate;
-    staticBaseline: { instanceType: string; nodes: number; usdPerHour: number; costPerDay: number };
+    pools: PoolEstimate[];
+    /** EC2 cost of one run: cheapest allowed pools .. price-capacity-optimized estimate. */
+    computePerRun: { low: number; high: number };
+    /** What each run adds that is not instances: root volumes, NAT data processing, cross-AZ shuffle. */
+    runExtras: LineItem[];
+    costPerRun: number;
+    costPerRunBand: { low: number; high: number };
     lowerBound: number;
-    savingsVsStaticPct: number;
-    savingsVsOnDemandPct: number;
+    lowerBoundNodes: { pool: string; nodes: string[] }[];
     ratioToLowerBound: number;
+    ratioDecomposition: { billedTime: number; packing: number; typePremium: number };
+    cpuUtilizationPct: number;
+    memoryUtilizationPct: number;
+    instanceTypesLaunchable: { driver: number; executor: number };
+    baselines: Baselines;
+    /** For the baselines' detail: the always-on node set. */
+    staticCluster: { nodes: string[]; usdPerHour: number; extrasPerRun: number };
 }
+
+export interface Baselines {
+    /** The same pools with executors On-Demand. */
+    onDemandOnly: number;
+    /** An always-on On-Demand cluster sized for the job, its day divided by the runs per day. */
+    staticOnDemand: number;
+    /** Cluster Autoscaler with a Spot managed node group from zero, default scale-down delay. */
+    clusterAutoscalerSpot: number;
+    emrOnEks: number;
+    emrServerless: number;
+}
+
+export interface EstimateOptions {
+    /** Runs per day the per-run share of the always-on baseline assumes. */
+    runsPerDay: number;
+    /** Price the workload's shuffle as crossing availability zones. */
+    crossAzShuffle: boolean;
+}
+
+export const DEFAULT_OPTIONS: EstimateOptions = { runsPerDay: 1, crossAzShuffle: false };
 
 /** Duration strings Karpenter uses ("1m", "90s", "1h30m"), in minutes; Never and unset are 0. */
 function minutes(duration: string | undefined): number {
@@ -128,8 +213,20 @@ function placementFor(pool: NodePoolSpec): SparkPodPlacement {
     return sparkPodPlacement({ role: roleOf(pool) as SparkRole, nodePoolName: pool.name, capacityTypes: poolCapacityTypes(pool) as CapacityType[] });
 }
 
+/** Every minValues of the pool, by label key. */
+export function poolMinValues(pool: NodePoolSpec): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of pool.requirements) {
+        if (r.minValues !== undefined) {
+            out[r.key] = Math.max(out[r.key] ?? 0, r.minValues);
+        }
+    }
+    return out;
+}
+
 /** The pool's offerings that a pod with this placement may use, priced; Spot when the pool allows it. */
-function offerings(pool: NodePoolSpec, placement: SparkPodPlacement, catalog: Catalog, pricing: RegionPricing): { offerings: Offering[]; allowed: string[]; minValues: string[] } {
+export function offerings(pool: NodePoolSpec, catalog: Catalog, pricing: RegionPricing): { offerings: Offering[]; allowed: string[]; minValues: string[] } {
+    const placement = placementFor(pool);
     const candidates = poolCandidates(pool, catalog.types).filter((c) => podMayRunOn(placement, nodeLabels(c.type, c.capacityType, pool), pool.taints));
     const priced: Offering[] = [];
     for (const c of candidates) {
@@ -147,6 +244,26 @@ function offerings(pool: NodePoolSpec, placement: SparkPodPlacement, catalog: Ca
     return { offerings: spot.length > 0 ? spot : priced, allowed: [...new Set(candidates.map((c) => c.type.name))].sort(), minValues: minValuesProblems(pool, candidates) };
 }
 
+/**
+ * What EC2 Fleet's price-capacity-optimized strategy is expected to launch among a NodeClaim's
+ * types: the pools with the most spare capacity first, then the cheapest of them
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-allocation-strategy.html). The
+ * Spot Advisor's interruption band stands in for spare capacity: the cheapest type of the lowest band.
+ * Karpenter sends EC2 at most the 60 cheapest types (https://karpenter.sh/docs/concepts/scheduling/#savings-plans-and-reserved-instances, instance type truncation).
+ */
+export function priceCapacityOptimized(options: Offering[], bands: string[]): Offering {
+    const cheapestFirst = [...options].sort((a, b) => a.usdPerHour - b.usdPerHour || a.type.name.localeCompare(b.type.name)).slice(0, 60);
+    if (cheapestFirst[0].capacityType !== "spot") {
+        return cheapestFirst[0];
+    }
+    const rank = (o: Offering) => {
+        const i = bands.indexOf(o.interruptionBand ?? "");
+        return i < 0 ? bands.length : i;
+    };
+    const best = Math.min(...cheapestFirst.map(rank));
+    return cheapestFirst.find((o) => rank(o) === best)!;
+}
+
 function utilization(packing: Packing): { cpu: number; memory: number; allocCpu: number; allocMemory: number } {
     let cpu = 0;
     let memory = 0;
@@ -161,20 +278,47 @@ function utilization(packing: Packing): { cpu: number; memory: number; allocCpu:
     return { cpu, memory, allocCpu, allocMemory };
 }
 
-function poolEstimate(pool: NodePoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionPricing, durationMinutes: number): PoolEstimate & { packing: Packing } {
-    const placement = placementFor(pool);
-    const o = offerings(pool, placement, catalog, pricing);
-    const minTypes = pool.requirements.find((r) => r.key === "node.kubernetes.io/instance-type" && r.minValues)?.minValues ?? 1;
-    const packing = pack(pods, o.offerings, { overhead: ASSUMPTIONS.daemonSetOverhead, minInstanceTypes: minTypes, cpuLimit: pool.cpuLimit });
-    const billedHours = (durationMinutes + ASSUMPTIONS.nodeStartupMinutes + minutes(pool.consolidateAfter)) / 60;
+function billedTime(pool: PoolSpec, workload: Workload): BilledTime {
+    const consolidateAfterMinutes = minutes(pool.consolidateAfter);
+    const total = Math.max(
+        ASSUMPTIONS.minimumBilledSeconds / 60,
+        (ASSUMPTIONS.launchToReadySeconds + ASSUMPTIONS.imagePullSeconds) / 60 + workload.durationMinutes + consolidateAfterMinutes,
+    );
+    return {
+        launchToReadySeconds: ASSUMPTIONS.launchToReadySeconds,
+        imagePullSeconds: ASSUMPTIONS.imagePullSeconds,
+        jobMinutes: workload.durationMinutes,
+        consolidateAfterMinutes,
+        consolidationPolicy: pool.consolidationPolicy ?? "",
+        totalMinutes: total,
+    };
+}
+
+interface PoolRun {
+    estimate: PoolEstimate;
+    packing: Packing;
+    offerings: Offering[];
+}
+
+function poolRun(pool: PoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionPricing, workload: Workload): PoolRun {
+    const o = offerings(pool, catalog, pricing);
+    const minValues = poolMinValues(pool);
+    const packing = pack(pods, o.offerings, { overhead: ASSUMPTIONS.daemonSetOverhead, minValues, cpuLimit: pool.cpuLimit });
+    const time = billedTime(pool, workload);
     const lines = new Map<string, NodeLine>();
+    let low = 0;
+    let high = 0;
     for (const n of packing.nodes) {
-        const key = `${n.offering.type.name}/${n.offering.capacityType}`;
+        const pco = priceCapacityOptimized(n.options, catalog.interruptionBands);
+        low += n.offering.usdPerHour;
+        high += pco.usdPerHour;
+        const key = `${n.offering.type.name}/${n.offering.capacityType}/${pco.type.name}`;
         const line = lines.get(key) ?? {
             instanceType: n.offering.type.name,
             capacityType: n.offering.capacityType,
             count: 0,
             usdPerHour: n.offering.usdPerHour,
+            ...(n.offering.capacityType === "spot" ? { pcoInstanceType: pco.type.name, pcoUsdPerHour: pco.usdPerHour } : {}),
             vcpu: n.offering.type.vcpu,
             memoryGiB: n.offering.type.memoryMiB / 1024,
             spotSavingsPct: n.offering.savingsPct,
@@ -183,39 +327,39 @@ function poolEstimate(pool: NodePoolSpec, pods: Pod[], catalog: Catalog, pricing
         line.count++;
         lines.set(key, line);
     }
-    const usdPerHour = packing.nodes.reduce((s, n) => s + n.offering.usdPerHour, 0);
     const u = utilization(packing);
     return {
-        pool: pool.name,
-        role: roleOf(pool),
-        capacityTypes: poolCapacityTypes(pool),
-        allowedInstanceTypes: o.allowed.length,
-        allowedTypes: o.allowed,
-        minValuesProblems: o.minValues,
-        nodes: [...lines.values()],
-        unscheduledPods: packing.unscheduled.map((x) => `${x.pod.name}: ${x.reason}`),
-        usdPerHour,
-        costPerJob: usdPerHour * billedHours,
-        cpuUtilizationPct: u.allocCpu ? (100 * u.cpu) / u.allocCpu : 0,
-        memoryUtilizationPct: u.allocMemory ? (100 * u.memory) / u.allocMemory : 0,
         packing,
+        offerings: o.offerings,
+        estimate: {
+            pool: pool.name,
+            role: roleOf(pool),
+            capacityTypes: poolCapacityTypes(pool),
+            allowedTypes: o.allowed,
+            minValues,
+            minValuesProblems: o.minValues,
+            nodes: [...lines.values()],
+            nodeCount: packing.nodes.length,
+            billedTime: time,
+            usdPerHour: { low, high },
+            costPerRun: { low: (low * time.totalMinutes) / 60, high: (high * time.totalMinutes) / 60 },
+            cpuUtilizationPct: u.allocCpu ? (100 * u.cpu) / u.allocCpu : 0,
+            memoryUtilizationPct: u.allocMemory ? (100 * u.memory) / u.allocMemory : 0,
+        },
     };
 }
 
-function scenario(pools: NodePoolSpec[], pods: { driver: Pod[]; executor: Pod[] }, catalog: Catalog, pricing: RegionPricing, durationMinutes: number): ScenarioEstimate & { packings: Packing[] } {
-    const estimates = pools.map((p) => poolEstimate(p, roleOf(p) === SparkRole.Driver ? pods.driver : pods.executor, catalog, pricing, durationMinutes));
-    const u = estimates.map((e) => utilization(e.packing)).reduce((a, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, allocCpu: a.allocCpu + b.allocCpu, allocMemory: a.allocMemory + b.allocMemory }));
-    return {
-        pools: estimates.map(({ packing: _packing, ...rest }) => rest),
-        packings: estimates.map((e) => e.packing),
-        costPerJob: estimates.reduce((s, e) => s + e.costPerJob, 0),
-        cpuUtilizationPct: u.allocCpu ? (100 * u.cpu) / u.allocCpu : 0,
-        memoryUtilizationPct: u.allocMemory ? (100 * u.memory) / u.allocMemory : 0,
-    };
+/** Refuses a run whose pods do not all get a node: its cost would not be the workload's. */
+function requireScheduled(runs: PoolRun[], what: string): void {
+    const problems = runs.flatMap((r) => r.packing.unscheduled.map((u) => `pod ${u.pod.name} does not fit NodePool ${r.estimate.pool}${what}: ${u.reason}`));
+    if (problems.length > 0) {
+        const more = problems.length > 1 ? ` (and ${problems.length - 1} more pod(s) for the same reason or others)` : "";
+        throw new EstimateError(`${problems[0]}${more}`);
+    }
 }
 
 /** The pool with executors bought On-Demand instead of Spot. */
-function onDemandOnly(pool: NodePoolSpec): NodePoolSpec {
+function onDemandOnly(pool: PoolSpec): PoolSpec {
     return {
         ...pool,
         requirements: pool.requirements.map((r) => (r.key === "karpenter.sh/capacity-type" ? { ...r, values: ["on-demand"] } : r)),
@@ -223,74 +367,185 @@ function onDemandOnly(pool: NodePoolSpec): NodePoolSpec {
 }
 
 /**
- * A cluster without Karpenter: one always-on On-Demand node group of a single general-purpose
- * type, sized for the job's peak. The type is the cheapest such choice, so the baseline is fair.
+ * The cheapest set of whole instances of the allowed types (at their cheapest price) that holds
+ * every pod: identical pods, so the best count of each type is an unbounded covering problem
+ * solved exactly by dynamic programming over the number of pods.
  */
-function staticBaseline(executorPool: NodePoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionPricing) {
-    const arch = executorPool.requirements.find((r) => r.key === "kubernetes.io/arch")?.values?.[0] ?? "amd64";
-    let best: { instanceType: string; nodes: number; usdPerHour: number; costPerDay: number } | undefined;
-    for (const t of catalog.types.filter((x) => x.category === "m" && x.generation > 2 && x.arch === arch && !x.size.startsWith("metal"))) {
-        const offering: Offering = { type: t, capacityType: "on-demand", usdPerHour: pricing.onDemand(t) };
-        const p = pack(pods, [offering], { overhead: ASSUMPTIONS.daemonSetOverhead, minInstanceTypes: 1 });
-        if (p.unscheduled.length > 0) {
-            continue;
-        }
-        const usdPerHour = p.nodes.length * offering.usdPerHour;
-        if (!best || usdPerHour < best.usdPerHour) {
-            best = { instanceType: t.name, nodes: p.nodes.length, usdPerHour, costPerDay: usdPerHour * 24 };
-        }
-    }
-    if (!best) {
-        throw new EstimateError(`no general-purpose ${arch} instance type can hold the workload's largest pod`);
-    }
-    return best;
-}
-
-/** The requests priced at the cheapest $/vCPU and $/GiB the pool offers, with no fragmentation. */
-function lowerBound(pool: NodePoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionPricing, durationMinutes: number): number {
+export function cheapestWholeInstances(pods: Pod[], offers: Offering[], overhead: Overhead): { usdPerHour: number; nodes: string[] } {
     if (pods.length === 0) {
-        return 0;
+        return { usdPerHour: 0, nodes: [] };
     }
-    const o = offerings(pool, placementFor(pool), catalog, pricing).offerings;
-    const perVcpu = Math.min(...o.map((x) => x.usdPerHour / x.type.vcpu));
-    const perGiB = Math.min(...o.map((x) => x.usdPerHour / (x.type.memoryMiB / 1024)));
-    const vcpus = pods.reduce((s, p) => s + p.cpuMilli, 0) / 1000;
-    const gib = pods.reduce((s, p) => s + p.memoryMiB, 0) / 1024;
-    return Math.max(vcpus * perVcpu, gib * perGiB) * (durationMinutes / 60);
+    const pod = pods[0];
+    if (pods.some((p) => p.cpuMilli !== pod.cpuMilli || p.memoryMiB !== pod.memoryMiB)) {
+        throw new Error("cheapestWholeInstances expects identical pods");
+    }
+    const perNode = offers
+        .map((o) => {
+            const t = o.type;
+            const k = Math.min(
+                Math.floor((t.allocatable.cpuMilli - overhead.cpuMilli) / pod.cpuMilli),
+                Math.floor((t.allocatable.memoryMiB - overhead.memoryMiB) / pod.memoryMiB),
+                t.allocatable.pods - overhead.pods,
+            );
+            return { o, k };
+        })
+        .filter((x) => x.k > 0);
+    if (perNode.length === 0) {
+        return { usdPerHour: Number.POSITIVE_INFINITY, nodes: [] };
+    }
+    // Per capacity, keep only the cheapest offering.
+    const best = new Map<number, { o: Offering; k: number }>();
+    for (const x of perNode) {
+        const k = Math.min(x.k, pods.length);
+        const seen = best.get(k);
+        if (!seen || x.o.usdPerHour < seen.o.usdPerHour) {
+            best.set(k, { o: x.o, k });
+        }
+    }
+    const choices = [...best.values()];
+    const n = pods.length;
+    const cost = new Float64Array(n + 1).fill(Number.POSITIVE_INFINITY);
+    const pick = new Int32Array(n + 1).fill(-1);
+    cost[0] = 0;
+    for (let i = 1; i <= n; i++) {
+        for (let c = 0; c < choices.length; c++) {
+            const v = choices[c].o.usdPerHour + cost[Math.max(0, i - choices[c].k)];
+            if (v < cost[i]) {
+                cost[i] = v;
+                pick[i] = c;
+            }
+        }
+    }
+    const nodes: string[] = [];
+    for (let i = n; i > 0; i = Math.max(0, i - choices[pick[i]].k)) {
+        nodes.push(choices[pick[i]].o.type.name);
+    }
+    return { usdPerHour: cost[n], nodes };
 }
 
-export function estimateJob(facts: StackFacts, workload: Workload, catalog: Catalog, pricing: RegionPricing): JobEstimate {
+/** EMR Serverless worker sizes: vCPUs, and the memory range in GB each allows (with its step). */
+const EMR_SERVERLESS_WORKERS: { vcpu: number; minGb: number; maxGb: number; stepGb: number }[] = [
+    { vcpu: 1, minGb: 2, maxGb: 8, stepGb: 1 },
+    { vcpu: 2, minGb: 4, maxGb: 16, stepGb: 1 },
+    { vcpu: 4, minGb: 8, maxGb: 30, stepGb: 1 },
+    { vcpu: 8, minGb: 16, maxGb: 60, stepGb: 4 },
+    { vcpu: 16, minGb: 32, maxGb: 120, stepGb: 8 },
+];
+
+/** The smallest EMR Serverless worker that holds a pod's cores and memory (with overhead). */
+export function emrServerlessWorker(cores: number, memoryMiB: number): { vcpu: number; memoryGb: number } {
+    const needGb = memoryMiB / 1024;
+    for (const w of EMR_SERVERLESS_WORKERS) {
+        if (w.vcpu >= cores && w.maxGb >= needGb) {
+            const memoryGb = Math.max(w.minGb, Math.ceil(needGb / w.stepGb) * w.stepGb);
+            return { vcpu: w.vcpu, memoryGb };
+        }
+    }
+    throw new EstimateError(`a pod of ${cores} cores and ${Math.ceil(needGb)} GB is larger than EMR Serverless's largest worker (16 vCPU, 120 GB)`);
+}
+
+export function estimateJob(facts: StackFacts, workload: Workload, catalog: Catalog, pricing: RegionPricing, services: RegionServicePrices, options: EstimateOptions = DEFAULT_OPTIONS): JobEstimate {
     const driverPool = facts.pools.find((p) => roleOf(p) === SparkRole.Driver);
     const executorPool = facts.pools.find((p) => roleOf(p) === SparkRole.Executor);
     if (!driverPool || !executorPool) {
         throw new EstimateError(`stack ${facts.stack} renders no driver and executor NodePools (labelled ${SPARK_ROLE_KEY})`);
     }
+    const price = services.prices;
     const jvm = workload.type === "Scala" || workload.type === "Java";
-    const requests = { driver: sparkPodRequest(workload.driver.cores, workload.driver.memory, jvm), executor: sparkPodRequest(workload.executor.cores, workload.executor.memory, jvm) };
+    const requests = {
+        driver: sparkPodRequest(workload.driver.cores, workload.driver.memory, jvm, workload.driver.requestCores),
+        executor: sparkPodRequest(workload.executor.cores, workload.executor.memory, jvm, workload.executor.requestCores),
+    };
     const pods = {
         driver: [{ name: "driver", ...requests.driver }],
         executor: Array.from({ length: workload.executor.instances }, (_, i) => ({ name: `exec-${i + 1}`, ...requests.executor })),
     };
-    const pools = [driverPool, executorPool];
-    const stackPools = scenario(pools, pods, catalog, pricing, workload.durationMinutes);
-    const od = scenario([driverPool, onDemandOnly(executorPool)], pods, catalog, pricing, workload.durationMinutes);
-    const baseline = staticBaseline(executorPool, [...pods.driver, ...pods.executor], catalog, pricing);
-    const lb = lowerBound(driverPool, pods.driver, catalog, pricing, workload.durationMinutes) + lowerBound(executorPool, pods.executor, catalog, pricing, workload.durationMinutes);
-    const { packings: _a, ...stackResult } = stackPools;
-    const { packings: _b, ...odResult } = od;
+    const runs = [poolRun(driverPool, pods.driver, catalog, pricing, workload), poolRun(executorPool, pods.executor, catalog, pricing, workload)];
+    requireScheduled(runs, "");
+    const odRuns = [runs[0], poolRun(onDemandOnly(executorPool), pods.executor, catalog, pricing, workload)];
+    requireScheduled(odRuns, " (On-Demand only)");
+
+    // What each run adds besides instances.
+    const nodeHours = (rs: PoolRun[], extraMinutes = 0) => rs.reduce((s, r) => s + (r.packing.nodes.length * (r.estimate.billedTime.totalMinutes + extraMinutes)) / 60, 0);
+    const ebsPerNodeHour = (facts.nodeRootVolumeGiB * price.gp3UsdPerGbMonth) / HOURS_PER_MONTH;
+    const nodeCount = runs.reduce((s, r) => s + r.packing.nodes.length, 0);
+    const data = workload.data ?? { s3ReadGiB: 0, s3WriteGiB: 0, shuffleGiB: 0 };
+    const extras = (rs: PoolRun[], extraMinutes = 0, throughNat = facts.natGateways > 0): LineItem[] => {
+        const items: LineItem[] = [{ item: `EBS gp3 root volumes: ${facts.nodeRootVolumeGiB} GiB per node for its billed time`, usd: nodeHours(rs, extraMinutes) * ebsPerNodeHour }];
+        if (throughNat) {
+            const gb = facts.s3GatewayEndpoint ? 0 : nodeCount * ASSUMPTIONS.imageGiB + data.s3ReadGiB + data.s3WriteGiB;
+            items.push({
+                item: facts.s3GatewayEndpoint
+                    ? "NAT data processing: none (the S3 gateway endpoint carries S3 and ECR image layers)"
+                    : `NAT data processing: ${gb.toFixed(1)} GB (S3 read/write and image pulls; an S3 gateway endpoint would make it $0)`,
+                usd: gb * price.natGatewayUsdPerGb,
+            });
+        }
+        if (options.crossAzShuffle && data.shuffleGiB > 0) {
+            const crossing = data.shuffleGiB * (1 - 1 / Math.max(1, facts.availabilityZones));
+            items.push({ item: `cross-AZ shuffle: ${crossing.toFixed(0)} GB across ${facts.availabilityZones} AZs`, usd: crossing * 2 * price.crossAzUsdPerGbEachWay });
+        }
+        return items;
+    };
+    const sum = (items: LineItem[]) => items.reduce((s, i) => s + i.usd, 0);
+    const runExtras = extras(runs);
+    const computePerRun = { low: runs.reduce((s, r) => s + r.estimate.costPerRun.low, 0), high: runs.reduce((s, r) => s + r.estimate.costPerRun.high, 0) };
+    const costPerRunBand = { low: computePerRun.low + sum(runExtras), high: computePerRun.high + sum(runExtras) };
+
+    // Lower bound: cheapest whole instances, billed for the job plus the unavoidable launch.
+    const minimalHours = (workload.durationMinutes + ASSUMPTIONS.launchToReadySeconds / 60) / 60;
+    const lb = runs.map((r, i) => ({ pool: r.estimate.pool, ...cheapestWholeInstances(i === 0 ? pods.driver : pods.executor, r.offerings, ASSUMPTIONS.daemonSetOverhead) }));
+    const lowerBound = lb.reduce((s, x) => s + x.usdPerHour, 0) * minimalHours;
+    const atMinimal = { high: runs.reduce((s, r) => s + r.estimate.usdPerHour.high, 0) * minimalHours, low: runs.reduce((s, r) => s + r.estimate.usdPerHour.low, 0) * minimalHours };
+
+    // Utilization over every launched node.
+    const u = runs.map((r) => utilization(r.packing)).reduce((a, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, allocCpu: a.allocCpu + b.allocCpu, allocMemory: a.allocMemory + b.allocMemory }));
+
+    // Baselines.
+    const onDemandPerRun = odRuns.reduce((s, r) => s + r.estimate.costPerRun.low, 0) + sum(extras(odRuns));
+    const staticNodes = [runs[0].packing, odRuns[1].packing].flatMap((p) => p.nodes);
+    const staticUsdPerHour = staticNodes.reduce((s, n) => s + n.offering.usdPerHour + ebsPerNodeHour, 0);
+    const staticExtras = sum(extras([]));
+    const staticPerRun = (staticUsdPerHour * 24) / options.runsPerDay + staticExtras;
+    const caExtraMinutes = ASSUMPTIONS.clusterAutoscalerScanSeconds / 60 + ASSUMPTIONS.clusterAutoscalerScaleDownMinutes - minutes(executorPool.consolidateAfter);
+    const caPerRun =
+        runs.reduce((s, r) => s + (r.estimate.usdPerHour.high * (r.estimate.billedTime.totalMinutes - r.estimate.billedTime.consolidateAfterMinutes + ASSUMPTIONS.clusterAutoscalerScanSeconds / 60 + ASSUMPTIONS.clusterAutoscalerScaleDownMinutes)) / 60, 0) +
+        sum(extras(runs, caExtraMinutes));
+    const podHours = (workload.durationMinutes + ASSUMPTIONS.imagePullSeconds / 60) / 60;
+    const allPods = [...pods.driver, ...pods.executor];
+    const emrUplift = allPods.reduce((s, p) => s + Math.max(podHours, 1 / 60) * ((p.cpuMilli / 1000) * price.emrOnEksUsdPerVcpuHour + (p.memoryMiB / 1024) * price.emrOnEksUsdPerGbHour), 0);
+    const serverlessHours = Math.max(workload.durationMinutes, 1) / 60;
+    const workers = [
+        emrServerlessWorker(workload.driver.cores, requests.driver.memoryMiB),
+        ...pods.executor.map(() => emrServerlessWorker(workload.executor.cores, requests.executor.memoryMiB)),
+    ];
+    const serverless = workers.reduce((s, w) => s + serverlessHours * (w.vcpu * price.emrServerlessUsdPerVcpuHour + w.memoryGb * price.emrServerlessUsdPerGbHour), 0);
+
     return {
         stack: facts.stack,
         region: pricing.region,
         workload,
         requests,
-        billedMinutesPerNode: workload.durationMinutes + ASSUMPTIONS.nodeStartupMinutes + minutes(executorPool.consolidateAfter),
-        stackPools: stackResult,
-        onDemandOnly: odResult,
-        staticBaseline: baseline,
-        lowerBound: lb,
-        savingsVsStaticPct: 100 * (1 - stackResult.costPerJob / baseline.costPerDay),
-        savingsVsOnDemandPct: 100 * (1 - stackResult.costPerJob / odResult.costPerJob),
-        ratioToLowerBound: stackResult.costPerJob / lb,
+        pools: runs.map((r) => r.estimate),
+        computePerRun,
+        runExtras,
+        costPerRun: costPerRunBand.high,
+        costPerRunBand,
+        lowerBound,
+        lowerBoundNodes: lb.map((x) => ({ pool: x.pool, nodes: x.nodes })),
+        ratioToLowerBound: computePerRun.high / lowerBound,
+        ratioDecomposition: { billedTime: computePerRun.high / atMinimal.high, typePremium: atMinimal.high / atMinimal.low, packing: atMinimal.low / lowerBound },
+        cpuUtilizationPct: u.allocCpu ? (100 * u.cpu) / u.allocCpu : 0,
+        memoryUtilizationPct: u.allocMemory ? (100 * u.memory) / u.allocMemory : 0,
+        instanceTypesLaunchable: { driver: runs[0].estimate.allowedTypes.length, executor: runs[1].estimate.allowedTypes.length },
+        baselines: {
+            onDemandOnly: onDemandPerRun,
+            staticOnDemand: staticPerRun,
+            clusterAutoscalerSpot: caPerRun,
+            emrOnEks: costPerRunBand.high + emrUplift,
+            emrServerless: serverless,
+        },
+        staticCluster: { nodes: staticNodes.map((n) => n.offering.type.name), usdPerHour: staticUsdPerHour, extrasPerRun: staticExtras },
     };
 }
 
@@ -300,70 +555,86 @@ export interface IdleFloor {
     usdPerMonth: number;
 }
 
-/** What the stack costs per hour with no job running: nothing of Karpenter's pools runs then. */
-export function idleFloor(facts: StackFacts, catalog: Catalog, pricing: RegionPricing): IdleFloor {
+/** What the stack costs per hour with no job running, in its region: nothing of Karpenter's pools runs then. */
+export function idleFloor(facts: StackFacts, catalog: Catalog, pricing: RegionPricing, services: RegionServicePrices): IdleFloor {
+    const p = services.prices;
+    const scaled = (key: keyof typeof p) => (services.scaled.includes(key) ? " (scaled from us-east-1)" : "");
     const items: IdleFloor["items"] = [];
     if (facts.eksClusters) {
-        items.push({ item: "EKS control plane", usdPerHour: ASSUMPTIONS.eksControlPlaneUsdPerHour * facts.eksClusters });
+        items.push({ item: "EKS control plane", usdPerHour: p.eksControlPlaneUsdPerHour * facts.eksClusters });
     }
     const systemType: InstanceType | undefined = catalog.byName.get(facts.systemNodes.instanceTypes[0]);
     if (systemType && facts.systemNodes.count) {
         items.push({ item: `${facts.systemNodes.count} x ${systemType.name} system node (On-Demand)`, usdPerHour: facts.systemNodes.count * pricing.onDemand(systemType) });
         items.push({
-            item: `${facts.systemNodes.count} x ${ASSUMPTIONS.systemNodeVolumeGiB} GiB gp3 system node root volume`,
-            usdPerHour: (facts.systemNodes.count * ASSUMPTIONS.systemNodeVolumeGiB * ASSUMPTIONS.gp3UsdPerGbMonth) / ASSUMPTIONS.hoursPerMonth,
+            item: `${facts.systemNodes.count} x ${ASSUMPTIONS.systemNodeVolumeGiB} GiB gp3 system node root volume${scaled("gp3UsdPerGbMonth")}`,
+            usdPerHour: (facts.systemNodes.count * ASSUMPTIONS.systemNodeVolumeGiB * p.gp3UsdPerGbMonth) / HOURS_PER_MONTH,
         });
     }
     if (facts.natGateways) {
-        items.push({ item: `${facts.natGateways} NAT gateway(s) with their public IPv4 address`, usdPerHour: facts.natGateways * (ASSUMPTIONS.natGatewayUsdPerHour + ASSUMPTIONS.publicIpv4UsdPerHour) });
+        items.push({ item: `${facts.natGateways} NAT gateway(s) with their public IPv4 address${scaled("natGatewayUsdPerHour")}`, usdPerHour: facts.natGateways * (p.natGatewayUsdPerHour + p.publicIpv4UsdPerHour) });
     }
     if (facts.kmsKeys) {
-        items.push({ item: `${facts.kmsKeys} KMS key(s)`, usdPerHour: (facts.kmsKeys * ASSUMPTIONS.kmsKeyUsdPerMonth) / ASSUMPTIONS.hoursPerMonth });
+        items.push({ item: `${facts.kmsKeys} KMS key(s)`, usdPerHour: (facts.kmsKeys * p.kmsKeyUsdPerMonth) / HOURS_PER_MONTH });
+    }
+    if (facts.controlPlaneLogTypes) {
+        const gb = ASSUMPTIONS.controlPlaneLogGbPerHour;
+        items.push({
+            item: `CloudWatch Logs: ${facts.controlPlaneLogTypes} control-plane log types, ~${gb} GB/h ingested (assumption)${scaled("cloudWatchLogsIngestUsdPerGb")}`,
+            usdPerHour: gb * p.cloudWatchLogsIngestUsdPerGb + (gb * HOURS_PER_MONTH * p.cloudWatchLogsStorageUsdPerGbMonth) / HOURS_PER_MONTH,
+        });
     }
     const usdPerHour = items.reduce((s, i) => s + i.usdPerHour, 0);
-    return { items, usdPerHour, usdPerMonth: usdPerHour * ASSUMPTIONS.hoursPerMonth };
+    return { items, usdPerHour, usdPerMonth: usdPerHour * HOURS_PER_MONTH };
 }
 
-const usd = (n: number) => (n < 0.1 ? `$${n.toFixed(4)}` : n < 10 ? `$${n.toFixed(3)}` : `$${n.toFixed(2)}`);
-const pct = (n: number) => `${n.toFixed(0)}%`;
+export interface MonthlyRow {
+    runsPerDay: number;
+    karpenterSpark: number;
+    staticOnDemand: number;
+    clusterAutoscalerSpot: number;
+    emrOnEks: number;
+    emrServerless: number;
+}
 
-export function formatEstimate(e: JobEstimate, idle: IdleFloor, pricesAsOf: string): string {
-    const w = e.workload;
-    const lines = [
-        `Cost estimate: stack ${e.stack}, region ${e.region} (offline prices: ${pricesAsOf})`,
-        `Workload ${w.name}: driver ${w.driver.cores} core/${w.driver.memory}, ${w.executor.instances} executors of ${w.executor.cores} core/${w.executor.memory}, ${w.durationMinutes} min`,
-        `  pod requests (memory + Spark overhead): driver ${e.requests.driver.cpuMilli / 1000} CPU/${e.requests.driver.memoryMiB} MiB, executor ${e.requests.executor.cpuMilli / 1000} CPU/${e.requests.executor.memoryMiB} MiB`,
-        `  nodes billed ${e.billedMinutesPerNode.toFixed(1)} min each (job + ${ASSUMPTIONS.nodeStartupMinutes} min start + consolidateAfter)`,
-        "",
-    ];
-    for (const p of e.stackPools.pools) {
-        const families = [...new Set(p.allowedTypes.map((t) => t.split(".")[0]))];
-        lines.push(`NodePool ${p.pool} (${p.role}, ${p.capacityTypes.join("/")}): Karpenter may launch ${p.allowedInstanceTypes} instance types of ${families.length} families`);
-        lines.push(`  ${families.join(" ")}`);
-        for (const m of p.minValuesProblems) {
-            lines.push(`  ! minValues not met: ${m}`);
+/**
+ * A month at `runsPerDay`: the EKS-based options pay the idle floor (control plane, system nodes,
+ * NAT, KMS, logs) all month; the always-on cluster also pays its nodes all month; EMR Serverless
+ * needs no cluster. Each adds its per-run cost times the runs.
+ */
+export function monthly(e: JobEstimate, idle: IdleFloor, runsPerDay: number): MonthlyRow {
+    const runs = runsPerDay * RUNS_PER_MONTH_PER_DAILY_RUN;
+    const floor = idle.usdPerMonth;
+    return {
+        runsPerDay,
+        karpenterSpark: floor + runs * e.costPerRun,
+        staticOnDemand: floor + e.staticCluster.usdPerHour * HOURS_PER_MONTH + runs * e.staticCluster.extrasPerRun,
+        clusterAutoscalerSpot: floor + runs * e.baselines.clusterAutoscalerSpot,
+        emrOnEks: floor + runs * e.baselines.emrOnEks,
+        emrServerless: runs * e.baselines.emrServerless,
+    };
+}
+
+export type Alternative = Exclude<keyof MonthlyRow, "runsPerDay" | "karpenterSpark">;
+export const ALTERNATIVES: Alternative[] = ["staticOnDemand", "clusterAutoscalerSpot", "emrOnEks", "emrServerless"];
+
+/**
+ * Where each alternative and this stack cost the same per month (both are linear in runs per day):
+ * below or above that many runs per day the alternative is cheaper. Undefined when one is always cheaper.
+ */
+export function breakEven(e: JobEstimate, idle: IdleFloor): { alternative: Alternative; runsPerDay?: number; cheaperWhen: string }[] {
+    const at0 = monthly(e, idle, 0);
+    const at1 = monthly(e, idle, 1);
+    return ALTERNATIVES.map((alternative) => {
+        const fixedDiff = at0[alternative] - at0.karpenterSpark;
+        const slopeDiff = at1[alternative] - at0[alternative] - (at1.karpenterSpark - at0.karpenterSpark);
+        if (Math.abs(slopeDiff) < 1e-12) {
+            return { alternative, cheaperWhen: fixedDiff < 0 ? "always" : "never" };
         }
-        for (const n of p.nodes) {
-            const spot = n.capacityType === "spot" ? `, Spot ${n.spotSavingsPct}% off On-Demand, interruption ${n.interruptionBand}` : "";
-            lines.push(`  ${n.count} x ${n.instanceType} (${n.vcpu} vCPU, ${n.memoryGiB} GiB) ${n.capacityType} at ${usd(n.usdPerHour)}/h${spot}`);
+        const x = -fixedDiff / slopeDiff;
+        if (x <= 0) {
+            return { alternative, cheaperWhen: slopeDiff < 0 ? "always" : "never" };
         }
-        for (const u of p.unscheduledPods) {
-            lines.push(`  ! unscheduled ${u}`);
-        }
-        lines.push(`  ${usd(p.usdPerHour)}/h, ${usd(p.costPerJob)} per job; utilization CPU ${pct(p.cpuUtilizationPct)}, memory ${pct(p.memoryUtilizationPct)}`);
-    }
-    lines.push(
-        "",
-        `Cost per job`,
-        `  this stack (drivers On-Demand, executors ${e.stackPools.pools.find((p) => p.role === "executor")?.capacityTypes.join("/")}): ${usd(e.stackPools.costPerJob)}`,
-        `  Karpenter, On-Demand only:              ${usd(e.onDemandOnly.costPerJob)} (this stack saves ${pct(e.savingsVsOnDemandPct)})`,
-        `  static node group, always on (per day): ${usd(e.staticBaseline.costPerDay)} = ${e.staticBaseline.nodes} x ${e.staticBaseline.instanceType} x 24 h (this stack saves ${pct(e.savingsVsStaticPct)})`,
-        `  lower bound (requests at the cheapest $/vCPU and $/GiB): ${usd(e.lowerBound)}; this stack is ${e.ratioToLowerBound.toFixed(2)}x it`,
-        "",
-        `Idle floor of the stack (no job running): ${usd(idle.usdPerHour)}/h, ${usd(idle.usdPerMonth)}/month`,
-        ...idle.items.map((i) => `  ${i.item}: ${usd(i.usdPerHour)}/h`),
-        "",
-        `Assumptions: DaemonSets ${ASSUMPTIONS.daemonSetOverhead.cpuMilli}m CPU/${ASSUMPTIONS.daemonSetOverhead.memoryMiB} MiB per node; EKS $${ASSUMPTIONS.eksControlPlaneUsdPerHour}/h, NAT $${ASSUMPTIONS.natGatewayUsdPerHour}/h + IPv4 $${ASSUMPTIONS.publicIpv4UsdPerHour}/h, KMS $${ASSUMPTIONS.kmsKeyUsdPerMonth}/month, gp3 $${ASSUMPTIONS.gp3UsdPerGbMonth}/GB-month (us-east-1 list prices); data transfer, Spark nodes' EBS and CloudWatch not included.`,
-    );
-    return lines.join("\n");
+        return { alternative, runsPerDay: x, cheaperWhen: slopeDiff < 0 ? `above ${x.toFixed(1)} runs/day` : `below ${x.toFixed(1)} runs/day` };
+    });
 }

@@ -24,27 +24,52 @@ export function parseInstanceTypes(response: { InstanceTypes?: any[] }): LiveIns
     }));
 }
 
-/** Parses DescribeSpotPriceHistory pages: per type, the latest price in each zone and the lowest of those. */
-export function parseSpotPriceHistory(response: { SpotPriceHistory?: any[] }): Map<string, { usdPerHour: number; zones: Record<string, number> }> {
-    const latest = new Map<string, Map<string, { price: number; at: number }>>();
+/** The latest Spot price of one instance type in each zone, with when it was observed (ms since epoch). */
+export interface SpotObservation {
+    usdPerHour: number;
+    zones: Record<string, { price: number; at: number }>;
+}
+
+/** Per type, the cheapest zone's price among the latest observation of every zone. */
+function cheapestZone(zones: Record<string, { price: number; at: number }>): number {
+    return Math.min(...Object.values(zones).map((z) => z.price));
+}
+
+/** Parses a DescribeSpotPriceHistory page: per type, the latest price in each zone and the lowest of those. */
+export function parseSpotPriceHistory(response: { SpotPriceHistory?: any[] }): Map<string, SpotObservation> {
+    const out = new Map<string, SpotObservation>();
     for (const p of response.SpotPriceHistory ?? []) {
         if (p.ProductDescription && !String(p.ProductDescription).startsWith("Linux/UNIX")) {
             continue;
         }
-        const zones = latest.get(p.InstanceType) ?? new Map();
-        const at = new Date(p.Timestamp).getTime();
-        const seen = zones.get(p.AvailabilityZone);
-        if (!seen || at > seen.at) {
-            zones.set(p.AvailabilityZone, { price: Number(p.SpotPrice), at });
-        }
-        latest.set(p.InstanceType, zones);
-    }
-    const out = new Map<string, { usdPerHour: number; zones: Record<string, number> }>();
-    for (const [type, zones] of latest) {
-        const byZone = Object.fromEntries([...zones].map(([z, v]) => [z, v.price]));
-        out.set(type, { usdPerHour: Math.min(...Object.values(byZone)), zones: byZone });
+        const observed: SpotObservation = { usdPerHour: Number(p.SpotPrice), zones: { [p.AvailabilityZone]: { price: Number(p.SpotPrice), at: new Date(p.Timestamp).getTime() } } };
+        const prev = out.get(p.InstanceType);
+        out.set(p.InstanceType, prev ? mergeSpotObservations(prev, observed) : observed);
     }
     return out;
+}
+
+/**
+ * Merges two observations of one type (pages of the history come in no promised order): in each
+ * zone the newer observation wins, whatever its price; the type's price is then the cheapest zone.
+ */
+export function mergeSpotObservations(a: SpotObservation, b: SpotObservation): SpotObservation {
+    const zones = { ...a.zones };
+    for (const [zone, seen] of Object.entries(b.zones)) {
+        if (!zones[zone] || seen.at > zones[zone].at) {
+            zones[zone] = seen;
+        }
+    }
+    return { usdPerHour: cheapestZone(zones), zones };
+}
+
+/** Merges a page's observations into what earlier pages gave. */
+export function mergeSpotPages(into: Map<string, SpotObservation>, page: Map<string, SpotObservation>): Map<string, SpotObservation> {
+    for (const [type, seen] of page) {
+        const prev = into.get(type);
+        into.set(type, prev ? mergeSpotObservations(prev, seen) : seen);
+    }
+    return into;
 }
 
 /**
@@ -75,13 +100,10 @@ export async function refreshCatalog(catalog: Catalog, region: string): Promise<
     const { EC2Client, paginateDescribeSpotPriceHistory } = await import("@aws-sdk/client-ec2");
     const { PricingClient, paginateGetProducts } = await import("@aws-sdk/client-pricing");
     const ec2 = new EC2Client({ region });
-    const spot = new Map<string, { usdPerHour: number; zones: Record<string, number> }>();
+    const spot = new Map<string, SpotObservation>();
     const since = new Date(Date.now() - 3 * 3600 * 1000);
     for await (const page of paginateDescribeSpotPriceHistory({ client: ec2 }, { StartTime: since, ProductDescriptions: ["Linux/UNIX"] })) {
-        for (const [k, v] of parseSpotPriceHistory(page)) {
-            const prev = spot.get(k);
-            spot.set(k, prev ? { usdPerHour: Math.min(prev.usdPerHour, v.usdPerHour), zones: { ...prev.zones, ...v.zones } } : v);
-        }
+        mergeSpotPages(spot, parseSpotPriceHistory(page));
     }
     // The Price List API answers from us-east-1 for every region.
     const pricing = new PricingClient({ region: "us-east-1" });

@@ -32,10 +32,13 @@ export interface PodRequest {
     memoryMiB: number;
 }
 
-/** What the Spark Operator requests for a driver or executor pod: cores, and memory plus overhead. */
-export function sparkPodRequest(cores: number, memory: string, jvm = true): PodRequest {
+/**
+ * What the Spark Operator requests for a driver or executor pod: cores (or
+ * spark.kubernetes.{driver,executor}.request.cores when set), and memory plus overhead.
+ */
+export function sparkPodRequest(cores: number, memory: string, jvm = true, requestCores?: number): PodRequest {
     const memoryMiB = sparkMemoryMiB(memory);
-    return { cpuMilli: cores * 1000, memoryMiB: memoryMiB + memoryOverheadMiB(memoryMiB, jvm ? JVM_OVERHEAD_FACTOR : NON_JVM_OVERHEAD_FACTOR) };
+    return { cpuMilli: Math.round((requestCores ?? cores) * 1000), memoryMiB: memoryMiB + memoryOverheadMiB(memoryMiB, jvm ? JVM_OVERHEAD_FACTOR : NON_JVM_OVERHEAD_FACTOR) };
 }
 
 export interface Workload {
@@ -45,8 +48,11 @@ export interface Workload {
     durationMinutes: number;
     /** Scala and Java jobs are JVM jobs; Python and R jobs get Spark's larger non-JVM overhead. */
     type: "Scala" | "Java" | "Python" | "R";
-    driver: { cores: number; memory: string };
-    executor: { instances: number; cores: number; memory: string };
+    /** requestCores: spark.kubernetes.{driver,executor}.request.cores, when the job sets it (a decimal such as 0.95). */
+    driver: { cores: number; memory: string; requestCores?: number };
+    executor: { instances: number; cores: number; memory: string; requestCores?: number };
+    /** What one run moves: S3 reads and writes (through the NAT gateway unless an S3 gateway endpoint exists) and shuffle. */
+    data?: { s3ReadGiB: number; s3WriteGiB: number; shuffleGiB: number };
 }
 
 const workloadSchema = {
@@ -62,7 +68,11 @@ const workloadSchema = {
             type: "object",
             additionalProperties: false,
             required: ["cores", "memory"],
-            properties: { cores: { type: "integer", minimum: 1, maximum: 448 }, memory: { type: "string", pattern: SPARK_MEMORY.source } },
+            properties: {
+                cores: { type: "integer", minimum: 1, maximum: 448 },
+                memory: { type: "string", pattern: SPARK_MEMORY.source },
+                requestCores: { type: "number", exclusiveMinimum: 0, maximum: 448 },
+            },
         },
         executor: {
             type: "object",
@@ -72,7 +82,14 @@ const workloadSchema = {
                 instances: { type: "integer", minimum: 1, maximum: 100000 },
                 cores: { type: "integer", minimum: 1, maximum: 448 },
                 memory: { type: "string", pattern: SPARK_MEMORY.source },
+                requestCores: { type: "number", exclusiveMinimum: 0, maximum: 448 },
             },
+        },
+        data: {
+            type: "object",
+            additionalProperties: false,
+            required: ["s3ReadGiB", "s3WriteGiB", "shuffleGiB"],
+            properties: { s3ReadGiB: { type: "number", minimum: 0 }, s3WriteGiB: { type: "number", minimum: 0 }, shuffleGiB: { type: "number", minimum: 0 } },
         },
     },
 };
@@ -88,6 +105,12 @@ const ALLOWED: Record<string, string> = {
     "executor.instances": "a whole number from 1",
     "driver.memory": 'a Spark memory size such as "512m" or "8g"',
     "executor.memory": 'a Spark memory size such as "512m" or "8g"',
+    "driver.requestCores": "a number of cores greater than 0, such as 0.95",
+    "executor.requestCores": "a number of cores greater than 0, such as 3.9",
+    data: "a mapping with s3ReadGiB, s3WriteGiB and shuffleGiB",
+    "data.s3ReadGiB": "a number of GiB from 0",
+    "data.s3WriteGiB": "a number of GiB from 0",
+    "data.shuffleGiB": "a number of GiB from 0",
 };
 
 /** Validates a parsed workload; the error names the field, the bad value and what is allowed. */

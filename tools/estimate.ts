@@ -1,31 +1,70 @@
-// `npm run estimate -- <stack> [--workload FILE] [--region REGION] [--json] [--live]`: what a
-// Spark job costs on the NodePools the stack renders (offline, from the same render as
-// `npm run render`), against On-Demand-only pools, a static node group and the lower bound.
+// `npm run estimate -- <stack> [--workload NAME|FILE ...] [--region REGION] [--runs-per-day N]
+// [--cross-az-shuffle] [--json] [--live]`: what Spark jobs cost on the NodePools the stack renders
+// (offline, from the same render as `npm run render`), per run and per month with the idle floor,
+// against an always-on cluster, Cluster Autoscaler, EMR on EKS and EMR Serverless.
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { distance } from "fastest-levenshtein";
+import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { EstimateError, loadCatalog, regionPricing } from "../cost/catalog";
-import { estimateJob, formatEstimate, idleFloor, stackFacts } from "../cost/estimate";
+import { estimateJob, idleFloor, stackFacts } from "../cost/estimate";
+import { DEFAULT_RUNS_PER_DAY, estimateJson, formatEstimate } from "../cost/report";
+import { regionServicePrices } from "../cost/services";
 import { loadWorkload } from "../cost/spark";
 import { readStackConfig, RenderError, renderStack } from "./render";
 
-export const DEFAULT_WORKLOAD = path.join(__dirname, "..", "cost", "workloads", "spark-pi.yaml");
+export const WORKLOAD_DIR = path.join(__dirname, "..", "cost", "workloads");
+export const REFERENCE_WORKLOADS = fs
+    .readdirSync(WORKLOAD_DIR)
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => f.replace(/\.yaml$/, ""))
+    .sort();
+export const DEFAULT_WORKLOAD = path.join(WORKLOAD_DIR, "spark-pi.yaml");
 
-async function main(argv: string[]): Promise<void> {
-    const { values, positionals } = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-            workload: { type: "string", default: DEFAULT_WORKLOAD },
-            region: { type: "string" },
-            json: { type: "boolean", default: false },
-            live: { type: "boolean", default: false },
-        },
-    });
-    if (positionals.length !== 1) {
-        throw new EstimateError("usage: npm run estimate -- <stack> [--workload FILE] [--region REGION] [--json] [--live]");
+/** A reference workload's name, or a path to a workload file. */
+export function resolveWorkload(nameOrPath: string): string {
+    if (REFERENCE_WORKLOADS.includes(nameOrPath)) {
+        return path.join(WORKLOAD_DIR, `${nameOrPath}.yaml`);
     }
-    const stack = positionals[0];
-    const workload = loadWorkload(values.workload as string);
+    if (fs.existsSync(nameOrPath)) {
+        return nameOrPath;
+    }
+    const near = REFERENCE_WORKLOADS.find((w) => distance(w, nameOrPath) <= 3);
+    throw new EstimateError(
+        `invalid --workload: got ${JSON.stringify(nameOrPath)}; allowed: a reference workload (${REFERENCE_WORKLOADS.join(", ")}) or a path to a workload file${near ? ` (did you mean ${near}?)` : ""}`,
+    );
+}
+
+function positiveNumber(value: string): number {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) {
+        throw new InvalidArgumentError(`got ${JSON.stringify(value)}; allowed: a number of runs per day greater than 0`);
+    }
+    return n;
+}
+
+export function program(): Command {
+    return new Command("estimate")
+        .description("What Spark jobs cost on a stack's NodePools, per run and per month, against the alternatives")
+        .argument("<stack>", "stack name (Pulumi.<stack>.yaml)")
+        .option("--workload <name-or-path...>", `reference workload (${REFERENCE_WORKLOADS.join(", ")}) or a workload file; repeatable`, ["spark-pi"])
+        .option("--region <region>", "price in this region instead of the stack's")
+        .option("--runs-per-day <n>", `runs per day for the monthly view (default: a table for ${DEFAULT_RUNS_PER_DAY.join(", ")})`, positiveNumber)
+        .option("--cross-az-shuffle", "price the workload's shuffle as crossing availability zones", false)
+        .option("--json", "machine-readable output", false)
+        .option("--live", "current prices from the AWS APIs (needs AWS credentials)", false)
+        .option("--debug", "print stack traces", false)
+        .addHelpText("after", `\nReference workloads (cost/workloads): ${REFERENCE_WORKLOADS.join(", ")}`)
+        .exitOverride()
+        .configureOutput({ writeErr: () => undefined });
+}
+
+export async function main(argv: string[], out: (s: string) => void = console.log): Promise<void> {
+    const cmd = program();
+    cmd.parse(argv, { from: "user" });
+    const values = cmd.opts<{ workload: string[]; region?: string; runsPerDay?: number; crossAzShuffle: boolean; json: boolean; live: boolean }>();
+    const stack = cmd.args[0];
+    const workloads = values.workload.map((w) => loadWorkload(resolveWorkload(w)));
     const config = readStackConfig(stack);
     const rendered = await renderStack({ stack, config });
     const region = values.region ?? rendered.region;
@@ -38,19 +77,30 @@ async function main(argv: string[]): Promise<void> {
         asOf = `live from the AWS APIs, ${new Date().toISOString()}`;
     }
     const pricing = regionPricing(catalog, region);
+    const services = regionServicePrices(region, catalog.onDemandMultipliers[region]);
     const facts = stackFacts(stack, region, rendered.registrations);
-    const estimate = estimateJob(facts, workload, catalog, pricing);
-    const idle = idleFloor(facts, catalog, pricing);
-    console.log(values.json ? JSON.stringify({ ...estimate, idleFloor: idle, pricesAsOf: asOf }, null, 2) : formatEstimate(estimate, idle, asOf));
+    const runsPerDay = values.runsPerDay !== undefined ? [values.runsPerDay] : DEFAULT_RUNS_PER_DAY;
+    const options = { runsPerDay: runsPerDay[0], crossAzShuffle: values.crossAzShuffle };
+    const estimates = workloads.map((w) => estimateJob(facts, w, catalog, pricing, services, options));
+    const idle = idleFloor(facts, catalog, pricing, services);
+    out(values.json ? JSON.stringify(estimateJson(estimates, idle, runsPerDay, asOf), null, 2) : estimates.map((e) => formatEstimate(e, idle, runsPerDay, asOf)).join("\n\n"));
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).catch((e) => {
+    const argv = process.argv.slice(2);
+    main(argv).catch((e) => {
+        if (e instanceof CommanderError) {
+            if (e.exitCode === 0) {
+                process.exit(0);
+            }
+            console.error(`error: ${e.message.replace(/^error: /, "")}`);
+            process.exit(2);
+        }
         if (e instanceof EstimateError || e instanceof RenderError) {
             console.error(`error: ${e.message}`);
             process.exit(2);
         }
-        console.error(e);
+        console.error(argv.includes("--debug") ? e : `error: ${(e as Error).message} (run with --debug for the stack trace)`);
         process.exit(1);
     });
 }

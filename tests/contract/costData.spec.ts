@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { buildCatalog, CATALOG_FILE } from "../../cost/buildCatalog";
-import { parseInstanceTypes, parseOnDemandPrices, parseSpotPriceHistory } from "../../cost/live";
+import { mergeSpotPages, parseInstanceTypes, parseOnDemandPrices, parseSpotPriceHistory } from "../../cost/live";
 import { describeContract, jsonFixture, readFixture } from "../helpers/fixtures";
 
 describeContract("contract: the estimator's data and the AWS API parsers", () => {
@@ -38,9 +38,25 @@ describeContract("contract: the estimator's data and the AWS API parsers", () =>
                 latest[e.AvailabilityZone] = { t: e.Timestamp, p: Number(e.SpotPrice) };
             }
         }
-        expect(parsed.zones).to.deep.equal(Object.fromEntries(Object.entries(latest).map(([z, v]) => [z, v.p])));
+        expect(Object.fromEntries(Object.entries(parsed.zones).map(([z, v]) => [z, v.price]))).to.deep.equal(Object.fromEntries(Object.entries(latest).map(([z, v]) => [z, v.p])));
         expect(parsed.usdPerHour).to.equal(Math.min(...Object.values(latest).map((v) => v.p)));
         expect(Object.keys(parsed.zones).length).to.be.greaterThan(1);
+    });
+
+    it("merges pages by taking each zone's newer observation, even when an older one was cheaper", () => {
+        const raw = jsonFixture("ec2/aws-api/ec2_describe_spot_price_history_m5_large.json");
+        const entries = [...raw.SpotPriceHistory].sort((a: any, b: any) => String(a.Timestamp).localeCompare(String(b.Timestamp)));
+        const zone = entries[entries.length - 1].AvailabilityZone;
+        const newest = entries.filter((e: any) => e.AvailabilityZone === zone).pop();
+        // An older page for the same zone at a lower price than the newest observation.
+        const older = { ...newest, Timestamp: new Date(new Date(newest.Timestamp).getTime() - 3600_000).toISOString(), SpotPrice: String(Number(newest.SpotPrice) / 2) };
+        for (const pages of [[[newest], [older]], [[older], [newest]]]) {
+            const merged = pages.reduce((m, page) => mergeSpotPages(m, parseSpotPriceHistory({ SpotPriceHistory: page })), new Map());
+            expect(merged.get("m5.large")!.zones[zone].price).to.equal(Number(newest.SpotPrice));
+            expect(merged.get("m5.large")!.usdPerHour).to.equal(Number(newest.SpotPrice));
+        }
+        // Within one page too.
+        expect(parseSpotPriceHistory({ SpotPriceHistory: [older, newest] }).get("m5.large")!.usdPerHour).to.equal(Number(newest.SpotPrice));
     });
 
     it("parses Pricing GetProducts (PriceList items as JSON strings)", () => {
