@@ -3,12 +3,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EstimateError, InstanceType, loadCatalog, regionPricing } from "../../cost/catalog";
-import { estimateJob, idleFloor, stackFacts } from "../../cost/estimate";
 import { Offering, pack } from "../../cost/packing";
 import { requirementMatches, tolerates } from "../../components/catalog/scheduling";
 import { loadWorkload, memoryOverheadMiB, parseWorkload, sparkMemoryMiB, sparkPodRequest } from "../../cost/spark";
 import { DEFAULT_WORKLOAD } from "../../tools/estimate";
-import { rendered } from "../helpers/render";
 
 const labels = { "karpenter.k8s.aws/instance-generation": "6", "karpenter.sh/capacity-type": "spot", "kubernetes.io/arch": "amd64" };
 
@@ -87,7 +85,7 @@ describe("cost: packing on hand-checked cases", () => {
     it("keeps adding pods to a NodeClaim while some type holds them all, then buys the cheapest such type", () => {
         // p1 opens a claim that small (1150m) and large fit; with p2 only large fits (2150m > 1930m);
         // p3 still fits large (3150m). One large node: $0.35/h.
-        const p = pack(pods, [small, large], { overhead, minInstanceTypes: 1 });
+        const p = pack(pods, [small, large], { overhead, minValues: {} });
         expect(p.nodes.map((n) => [n.offering.type.name, n.pods.map((x) => x.name)])).to.deep.equal([["t.large", ["p1", "p2", "p3"]]]);
         expect(p.unscheduled).to.deep.equal([]);
     });
@@ -95,7 +93,7 @@ describe("cost: packing on hand-checked cases", () => {
     it("opens a new NodeClaim rather than drop below the pool's minimum number of types", () => {
         // With minValues 2, adding p2 would leave only one type, so each pod gets its own claim,
         // and each claim launches the cheaper of its two types: three smalls, $0.30/h.
-        const p = pack(pods, [small, large], { overhead, minInstanceTypes: 2 });
+        const p = pack(pods, [small, large], { overhead, minValues: { "node.kubernetes.io/instance-type": 2 } });
         expect(p.nodes.map((n) => n.offering.type.name)).to.deep.equal(["t.small", "t.small", "t.small"]);
         expect(p.nodes.reduce((s, n) => s + n.offering.usdPerHour, 0)).to.be.closeTo(0.3, 1e-9);
     });
@@ -103,23 +101,23 @@ describe("cost: packing on hand-checked cases", () => {
     it("offers only types that fit the pool's remaining CPU limit, then leaves pods pending", () => {
         // Limit 4: large (8 vCPUs) is never an option. p1 and p2 each get a small (2 + 2 = 4),
         // and p3 finds no room left.
-        const p = pack(pods, [small, large], { overhead, minInstanceTypes: 1, cpuLimit: 4 });
+        const p = pack(pods, [small, large], { overhead, minValues: {}, cpuLimit: 4 });
         expect(p.nodes.map((n) => n.offering.type.name)).to.deep.equal(["t.small", "t.small"]);
         expect(p.unscheduled.map((u) => [u.pod.name, u.reason])).to.deep.equal([["p3", "the pool's CPU limit (4 vCPUs) is reached"]]);
         // Limit 8: one claim may grow to a large (8 vCPUs) and holds all three.
-        expect(pack(pods, [small, large], { overhead, minInstanceTypes: 1, cpuLimit: 8 }).nodes.map((n) => n.offering.type.name)).to.deep.equal(["t.large"]);
+        expect(pack(pods, [small, large], { overhead, minValues: {}, cpuLimit: 8 }).nodes.map((n) => n.offering.type.name)).to.deep.equal(["t.large"]);
     });
 
     it("cannot place a pod that no allowed type holds", () => {
         const big = { name: "big", cpuMilli: 9000, memoryMiB: 1000 };
-        expect(pack([big], [small, large], { overhead, minInstanceTypes: 1 }).unscheduled.map((u) => u.pod.name)).to.deep.equal(["big"]);
+        expect(pack([big], [small, large], { overhead, minValues: {} }).unscheduled.map((u) => u.pod.name)).to.deep.equal(["big"]);
     });
 
     it("respects the allocatable pod count", () => {
         const tiny = { name: "", cpuMilli: 10, memoryMiB: 10 };
         const many = Array.from({ length: 8 }, (_, i) => ({ ...tiny, name: `t${i}` }));
         // small allows 10 pods, 3 of them DaemonSets: 7 workload pods per node.
-        expect(pack(many, [small], { overhead, minInstanceTypes: 1 }).nodes.map((n) => n.pods.length)).to.deep.equal([7, 1]);
+        expect(pack(many, [small], { overhead, minValues: {} }).nodes.map((n) => n.pods.length)).to.deep.equal([7, 1]);
     });
 });
 
@@ -170,37 +168,3 @@ describe("cost: workload files", () => {
     });
 });
 
-describe("cost: the estimate for spark-pi on dev", () => {
-    it("packs executors on Spot and the driver On-Demand, cheaper than On-Demand only and the static group", async () => {
-        const r = await rendered("dev");
-        const catalog = loadCatalog();
-        const pricing = regionPricing(catalog, r.region);
-        const facts = stackFacts("dev", r.region, r.registrations);
-        const e = estimateJob(facts, loadWorkload(DEFAULT_WORKLOAD), catalog, pricing);
-        const [driver, executors] = e.stackPools.pools;
-        expect(driver.nodes.every((n) => n.capacityType === "on-demand")).to.equal(true);
-        expect(executors.nodes.every((n) => n.capacityType === "spot")).to.equal(true);
-        expect(executors.nodes.reduce((s, n) => s + n.count, 0)).to.be.greaterThan(0);
-        // Every allowed type matches the executor pool: Spot-priced c, m or r of generation > 2, amd64.
-        expect(executors.allowedTypes.length).to.equal(executors.allowedInstanceTypes);
-        for (const name of executors.allowedTypes) {
-            const t = catalog.byName.get(name)!;
-            expect(["c", "m", "r"], name).to.include(t.category);
-            expect(t.generation, name).to.be.greaterThan(2);
-            expect(t.arch, name).to.equal("amd64");
-        }
-        expect(executors.allowedTypes).to.include.members(["m5.large", "m4.large", "c3.large"]).and.not.include.members(["m1.large", "c1.medium", "m7g.large"]);
-        expect(driver.unscheduledPods.concat(executors.unscheduledPods)).to.deep.equal([]);
-        expect(e.stackPools.costPerJob).to.be.lessThan(e.onDemandOnly.costPerJob);
-        expect(e.onDemandOnly.costPerJob).to.be.lessThan(e.staticBaseline.costPerDay);
-        expect(e.lowerBound).to.be.lessThan(e.stackPools.costPerJob);
-        const idle = idleFloor(facts, catalog, pricing);
-        expect(idle.items.map((i) => i.item)).to.deep.equal([
-            "EKS control plane",
-            "1 x t4g.large system node (On-Demand)",
-            "1 x 20 GiB gp3 system node root volume",
-            "1 NAT gateway(s) with their public IPv4 address",
-            "1 KMS key(s)",
-        ]);
-    });
-});
