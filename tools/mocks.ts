@@ -233,6 +233,12 @@ export interface MockOptions {
     region: string;
     /** Outputs of the stack's last deployment, returned to a StackReference that reads the stack itself. */
     previousOutputs?: Record<string, unknown>;
+    /**
+     * Answer as the engine does in a preview of a new stack: a resource's state is its inputs,
+     * and everything its provider would compute (ids, ARNs, auto-names, remote components'
+     * outputs) is unknown.
+     */
+    preview?: boolean;
 }
 
 export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
@@ -251,6 +257,10 @@ export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
             }
             const urn = `${args.type}::${args.name}`;
             const { id, state } = fabricate({ urn, name: args.name, inputs: args.inputs, ctx });
+            if (opts.preview) {
+                const computed = Object.keys(state).filter((k) => !(k in args.inputs));
+                return { id: "", state: { ...args.inputs, ...Object.fromEntries(computed.map((k) => [k, UNKNOWN])) } };
+            }
             return { id: id ?? "", state };
         },
         call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
@@ -318,7 +328,7 @@ export async function installMocks(p: {
 }): Promise<Recorder> {
     pulumi.runtime.setAllConfig(p.config);
     // "organization" is what the DIY backends call every stack's organization.
-    await pulumi.runtime.setMocks(createMocks(p.mocks), p.project, p.stack, false, "organization");
+    await pulumi.runtime.setMocks(createMocks(p.mocks), p.project, p.stack, p.mocks.preview ?? false, "organization");
     const recorder = new Recorder();
     // The mock monitor is the SDK's own (runtime/mocks.ts); these are its internal methods.
     const monitor = pulumi.runtime.getMonitor() as unknown as {

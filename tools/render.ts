@@ -61,6 +61,10 @@ async function resolveOutput(value: unknown): Promise<unknown> {
     if (await pulumi.isSecret(value)) {
         return "[secret]";
     }
+    // In a preview an unknown Output never runs its apply callbacks.
+    if (!(await (value as unknown as { isKnown: Promise<boolean> }).isKnown)) {
+        return "[unknown]";
+    }
     return new Promise((resolve) => value.apply((v) => resolve(v)));
 }
 
@@ -70,6 +74,8 @@ export interface EvaluateOptions {
     config: Record<string, string>;
     /** Outputs of the deployed stack (`pulumi stack output --json`), for a StackReference to the stack itself. */
     deployedOutputs?: Record<string, unknown>;
+    /** Evaluate as `pulumi preview` of a new stack does: computed values unknown. */
+    preview?: boolean;
 }
 
 /**
@@ -83,7 +89,7 @@ export async function evaluate(program: () => Promise<Record<string, unknown>> |
         project: PROJECT,
         stack: o.stack,
         config: o.config,
-        mocks: { region, previousOutputs: o.deployedOutputs },
+        mocks: { region, previousOutputs: o.deployedOutputs, preview: o.preview },
     });
     // Errors raised inside the SDK's promise chains (a failing mock, an apply that throws)
     // surface as unhandled rejections; collect them instead of crashing mid-render.
@@ -124,13 +130,15 @@ export interface RenderOptions {
     config?: Record<string, string>;
     /** Outputs of the deployed stack (`pulumi stack output --json`), for the upgrade-path check. */
     deployedOutputs?: Record<string, unknown>;
+    /** Evaluate as a preview of a new stack (computed values unknown). */
+    preview?: boolean;
 }
 
 /** Runs this project's program (index.ts) for a stack under the mocks. */
 export async function renderStack(o: RenderOptions): Promise<RenderResult> {
     // Loaded here, not at the top: the program must not touch the SDK before the mocks exist.
     const program = require("../index") as () => Promise<Record<string, unknown>>;
-    return evaluate(program, { stack: o.stack, config: o.config ?? readStackConfig(o.stack), deployedOutputs: o.deployedOutputs });
+    return evaluate(program, { stack: o.stack, config: o.config ?? readStackConfig(o.stack), deployedOutputs: o.deployedOutputs, preview: o.preview });
 }
 
 const str = (v: unknown) => (v === undefined ? "" : String(v));

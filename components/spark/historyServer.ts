@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { IamPolicyDocument, IamStatement } from "../iamTypes";
 import { Toleration } from "../karpenter/values";
 
@@ -69,15 +70,16 @@ export interface HistoryServerInput {
     namespace: string;
     serviceAccount: string;
     image: string;
-    bucketName: string;
+    /** The s3a:// event-log directory; the only value that waits for the bucket. */
+    logDirectory: pulumi.Input<string>;
     /**
      * Zero when the image has no S3A connector: the stock apache/spark image would crash-loop
      * on `ClassNotFoundException: org.apache.hadoop.fs.s3a.S3AFileSystem`, so the Deployment
      * exists, wired to the bucket, and scales up once an S3A-capable image is configured.
      */
     replicas: number;
-    nodeSelector: Record<string, string>;
-    tolerations: Toleration[];
+    nodeSelector: pulumi.Input<Record<string, string>>;
+    tolerations: pulumi.Input<Toleration[]>;
 }
 
 const LABELS = { "app.kubernetes.io/name": HISTORY_SERVER_NAME, "app.kubernetes.io/part-of": "karpenter-spark" };
@@ -94,8 +96,8 @@ export function historyServerDeployment(i: HistoryServerInput) {
                 metadata: { labels: LABELS },
                 spec: {
                     serviceAccountName: i.serviceAccount,
-                    nodeSelector: { ...i.nodeSelector },
-                    tolerations: i.tolerations.map((t) => ({ ...t })),
+                    nodeSelector: i.nodeSelector,
+                    tolerations: i.tolerations,
                     securityContext: {
                         runAsUser: 185,
                         runAsGroup: 185,
@@ -109,10 +111,13 @@ export function historyServerDeployment(i: HistoryServerInput) {
                             image: i.image,
                             command: ["/opt/spark/bin/spark-class", "org.apache.spark.deploy.history.HistoryServer"],
                             env: [
+                                // Kubernetes expands $(VAR) from earlier variables, so the options
+                                // stay a plain string and only this value depends on the bucket.
+                                { name: "EVENT_LOG_DIR", value: i.logDirectory },
                                 {
                                     name: "SPARK_HISTORY_OPTS",
                                     value: [
-                                        `-Dspark.history.fs.logDirectory=${eventLogDirectory(i.bucketName)}`,
+                                        "-Dspark.history.fs.logDirectory=$(EVENT_LOG_DIR)",
                                         `-Dspark.history.ui.port=${HISTORY_SERVER_PORT}`,
                                         "-Dspark.history.fs.cleaner.enabled=false",
                                     ].join(" "),

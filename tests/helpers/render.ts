@@ -7,7 +7,12 @@ import { Registration } from "../../tools/mocks";
 const cache: { key: unknown; result: Promise<RenderResult> }[] = [];
 
 /** A stack rendered from Pulumi.<stack>.yaml, with `overrides` applied (a null value removes a key). */
-export function rendered(stack: string, overrides: Record<string, string | null> = {}, deployedOutputs?: Record<string, unknown>): Promise<RenderResult> {
+export function rendered(
+    stack: string,
+    overrides: Record<string, string | null> = {},
+    deployedOutputs?: Record<string, unknown>,
+    preview = false,
+): Promise<RenderResult> {
     const config: Record<string, string> = { ...readStackConfig(stack) };
     for (const [k, v] of Object.entries(overrides)) {
         if (v === null) {
@@ -16,14 +21,14 @@ export function rendered(stack: string, overrides: Record<string, string | null>
             config[k] = v;
         }
     }
-    const key = { stack, config, deployedOutputs };
+    const key = { stack, config, deployedOutputs, preview };
     const hit = cache.find((c) => isDeepStrictEqual(c.key, key));
     if (hit) {
         return hit.result;
     }
     // Renders share the SDK's global state: run them one after another.
     const previous = cache.length ? cache[cache.length - 1].result.catch(() => undefined) : Promise.resolve();
-    const result = previous.then(() => renderStack({ stack, config, deployedOutputs }));
+    const result = previous.then(() => renderStack({ stack, config, deployedOutputs, preview }));
     cache.push({ key, result });
     return result;
 }

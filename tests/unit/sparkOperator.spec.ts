@@ -89,7 +89,9 @@ describe("SparkOperator (mocked)", () => {
         const bucket = s3a.outputs.eventLogBucketName as string;
         expect(history.spec.replicas).to.equal(1);
         expect(history.spec.template.spec.containers[0].image).to.equal("registry.example.com/spark-s3a:4.0.4");
-        expect(history.spec.template.spec.containers[0].env[0].value).to.include(`-Dspark.history.fs.logDirectory=s3a://${bucket}/spark-events/`);
+        const env = Object.fromEntries(history.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+        expect(env.EVENT_LOG_DIR).to.equal(`s3a://${bucket}/spark-events/`);
+        expect(env.SPARK_HISTORY_OPTS).to.include("-Dspark.history.fs.logDirectory=$(EVENT_LOG_DIR)");
         const [app] = manifests(s3a, "SparkApplication");
         expect(app.spec.sparkConf).to.include({ "spark.eventLog.enabled": "true", "spark.eventLog.dir": `s3a://${bucket}/spark-events/` });
         const [noLogs] = manifests(dev, "SparkApplication");
@@ -115,4 +117,40 @@ describe("SparkOperator (mocked)", () => {
         expect(dev.outputs.sparkJobNamespaces).to.deep.equal(["spark-jobs"]);
         expect(dev.outputs.eventLogBucketName).to.match(/^spark-event-logs-[0-9a-f]{7}$/);
     });
+});
+
+/** SparkOperator's URNs (after the stack name) before it was split into components/spark/*, with deployExampleJob on. */
+const URNS_BEFORE_SPLIT = [
+    "karpenter-spark:index:SparkOperator$aws:eks/podIdentityAssociation:PodIdentityAssociation::spark-pod-identity-history-server",
+    "karpenter-spark:index:SparkOperator$aws:eks/podIdentityAssociation:PodIdentityAssociation::spark-pod-identity-spark-jobs",
+    "karpenter-spark:index:SparkOperator$aws:iam/role:Role::spark-event-log-writer",
+    "karpenter-spark:index:SparkOperator$aws:iam/role:Role::spark-history-reader",
+    "karpenter-spark:index:SparkOperator$aws:iam/rolePolicy:RolePolicy::spark-event-log-writer-policy",
+    "karpenter-spark:index:SparkOperator$aws:iam/rolePolicy:RolePolicy::spark-history-reader-policy",
+    "karpenter-spark:index:SparkOperator$aws:s3/bucket:Bucket::spark-event-logs",
+    "karpenter-spark:index:SparkOperator$aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration::spark-event-logs-lifecycle",
+    "karpenter-spark:index:SparkOperator$aws:s3/bucketOwnershipControls:BucketOwnershipControls::spark-event-logs-ownership",
+    "karpenter-spark:index:SparkOperator$aws:s3/bucketPolicy:BucketPolicy::spark-event-logs-tls-only",
+    "karpenter-spark:index:SparkOperator$aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock::spark-event-logs-public-access",
+    "karpenter-spark:index:SparkOperator$aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration::spark-event-logs-encryption",
+    "karpenter-spark:index:SparkOperator$aws:s3/bucketVersioning:BucketVersioning::spark-event-logs-versioning",
+    "karpenter-spark:index:SparkOperator$kubernetes:apps/v1:Deployment::spark-history-server",
+    "karpenter-spark:index:SparkOperator$kubernetes:core/v1:Namespace::spark-ns-spark-jobs",
+    "karpenter-spark:index:SparkOperator$kubernetes:core/v1:Namespace::spark-operator-ns",
+    "karpenter-spark:index:SparkOperator$kubernetes:core/v1:Service::spark-history-server",
+    "karpenter-spark:index:SparkOperator$kubernetes:core/v1:ServiceAccount::spark-history-server-sa",
+    "karpenter-spark:index:SparkOperator$kubernetes:core/v1:ServiceAccount::spark-sa-spark-jobs",
+    "karpenter-spark:index:SparkOperator$kubernetes:helm.sh/v3:Release::spark-operator",
+    "karpenter-spark:index:SparkOperator$kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication::spark-pi",
+    "karpenter-spark:index:SparkOperator::spark",
+];
+
+describe("SparkOperator split into createX functions", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: keeps every URN it had before the split`, async () => {
+            const r = await rendered(stack, { "karpenter-spark:deployExampleJob": "true" });
+            const urns = r.registrations.map((x) => x.urn.split("::").slice(2).join("::"));
+            expect(URNS_BEFORE_SPLIT.filter((u) => !urns.includes(u))).to.deep.equal([]);
+        });
+    }
 });

@@ -1,0 +1,43 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { SparkPodPlacement } from "../pools/placement";
+import { ResolvedSparkOperatorArgs } from "./args";
+import { eventLogDirectory } from "./historyServer";
+import { SPARK_PI_NAME, sparkPiManifest } from "./sparkPi";
+
+type Example = NonNullable<ResolvedSparkOperatorArgs["example"]>;
+
+/** The spark-pi example SparkApplication, after the operator and the namespace's service account. */
+export function createExampleJob(
+    name: string,
+    a: ResolvedSparkOperatorArgs,
+    ex: Example,
+    bucket: aws.s3.Bucket,
+    dependsOn: pulumi.Resource[],
+    parent: pulumi.Resource,
+): k8s.apiextensions.CustomResource {
+    const build = (bucketName: string, driverPlacement: SparkPodPlacement, executorPlacement: SparkPodPlacement) =>
+        sparkPiManifest({
+            namespace: a.jobNamespaces[0],
+            serviceAccount: a.sparkServiceAccountName,
+            image: a.sparkImage,
+            executorInstances: ex.executorInstances,
+            driverMemory: ex.driverMemory,
+            executorMemory: ex.executorMemory,
+            driverPlacement,
+            executorPlacement,
+            eventLogDir: a.sparkImageHasS3A ? eventLogDirectory(bucketName) : undefined,
+        });
+    // The name and namespace are plain, so a preview shows which job is created; only the spec
+    // waits for the bucket and the pools' placement.
+    const metadata = { name: SPARK_PI_NAME, namespace: a.jobNamespaces[0] };
+    const spec = pulumi.all([bucket.bucket, ex.driverPlacement, ex.executorPlacement]).apply(([b, d, e]) => build(b, d, e).spec);
+    // After the operator (whose webhook must place its pods, and which must outlive it on
+    // destroy to clean up its pods) and the namespace's service account.
+    return new k8s.apiextensions.CustomResource(
+        `${name}-pi`,
+        { apiVersion: "sparkoperator.k8s.io/v1beta2", kind: "SparkApplication", metadata, spec },
+        { parent, dependsOn },
+    );
+}

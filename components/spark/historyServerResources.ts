@@ -1,0 +1,42 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ResolvedSparkOperatorArgs } from "./args";
+import { eventLogDirectory, eventLogReaderPolicy, HISTORY_SERVER_NAME, historyServerDeployment, historyServerService } from "./historyServer";
+import { podIdentityRole } from "./podIdentity";
+import { SPARK_OPERATOR_NAMESPACE } from "./values";
+
+/** The Spark History Server: its service account and read-only role, Deployment and Service. */
+export function createHistoryServer(
+    name: string,
+    a: ResolvedSparkOperatorArgs,
+    namespace: k8s.core.v1.Namespace,
+    bucket: aws.s3.Bucket,
+    parent: pulumi.Resource,
+): k8s.core.v1.Service {
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+        `${name}-history-server-sa`,
+        { metadata: { name: HISTORY_SERVER_NAME, namespace: namespace.metadata.name } },
+        { parent },
+    );
+    const readerRole = podIdentityRole(`${name}-history-reader`, "Spark History Server: read event logs", bucket.arn.apply(eventLogReaderPolicy), a.tags, parent);
+    const association = new aws.eks.PodIdentityAssociation(
+        `${name}-pod-identity-history-server`,
+        { clusterName: a.clusterName, namespace: namespace.metadata.name, serviceAccount: HISTORY_SERVER_NAME, roleArn: readerRole.arn, tags: a.tags },
+        { parent },
+    );
+    // Names, namespace and the pod spec stay plain: only the log directory waits for the bucket,
+    // so a preview of a new stack shows what will be created (issue 15, point 15).
+    const deployment = historyServerDeployment({
+        namespace: SPARK_OPERATOR_NAMESPACE,
+        serviceAccount: HISTORY_SERVER_NAME,
+        image: a.sparkImage,
+        logDirectory: bucket.bucket.apply(eventLogDirectory),
+        replicas: a.sparkImageHasS3A ? 1 : 0,
+        nodeSelector: a.systemNodeSelector,
+        tolerations: a.systemTolerations,
+    });
+    new k8s.apps.v1.Deployment(`${name}-history-server`, { metadata: deployment.metadata, spec: deployment.spec }, { parent, dependsOn: [serviceAccount, association] });
+    const service = historyServerService(SPARK_OPERATOR_NAMESPACE);
+    return new k8s.core.v1.Service(`${name}-history-server`, { metadata: service.metadata, spec: service.spec }, { parent, dependsOn: [namespace] });
+}
