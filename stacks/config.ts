@@ -404,80 +404,119 @@ export function invalidConfig(key: string, value: unknown, allowed: string): Con
     return new ConfigError(`Invalid stack config: ${invalidMessage(key, value, allowed)}`);
 }
 
-function invalid(key: string, raw: unknown, allowed: string): never {
-    throw invalidConfig(key, raw, allowed);
+/** One invalid key of a stack's configuration. */
+export interface ConfigProblem {
+    /** The full key (`project:key`, `aws:region`). */
+    key: string;
+    /** The one-line message, without the "Invalid stack config: " prefix. */
+    message: string;
 }
 
-/** Turns Pulumi's string config value into the declared type. */
-function parse(key: string, spec: ConfigKey, raw: string): unknown {
+/** Collects problems instead of stopping at the first, so a user sees every bad key at once. */
+class Problems {
+    readonly list: ConfigProblem[] = [];
+    add(key: string, subject: string, value: unknown, allowed: string): undefined {
+        this.list.push({ key, message: invalidMessage(subject, value, allowed) });
+        return undefined;
+    }
+}
+
+const INVALID = Symbol("invalid");
+
+/** Turns Pulumi's string config value into the declared type (INVALID when it cannot be). */
+function parse(spec: ConfigKey, raw: string): unknown {
     switch (spec.type) {
         case "string":
             return raw;
         case "integer":
-            return /^-?\d+$/.test(raw.trim()) ? Number(raw) : invalid(key, raw, spec.allowed);
+            return /^-?\d+$/.test(raw.trim()) ? Number(raw) : INVALID;
         case "boolean":
-            return raw === "true" ? true : raw === "false" ? false : invalid(key, raw, spec.allowed);
+            return raw === "true" ? true : raw === "false" ? false : INVALID;
         case "array":
             try {
                 return JSON.parse(raw);
             } catch {
-                return invalid(key, raw, spec.allowed);
+                return INVALID;
             }
     }
 }
 
 /**
  * Reads and validates the stack configuration from Pulumi's config map (`project:key` to string,
- * as `pulumi.runtime.allConfig()` returns it). Throws ConfigError on the first bad key.
+ * as `pulumi.runtime.allConfig()` returns it). Returns every problem (empty when valid) and the
+ * configuration when there is none.
  */
-export function parseStackConfig(all: Record<string, string>, project: string, stack: string): StackConfig {
+export function checkStackConfig(all: Record<string, string>, project: string, stack: string): { problems: ConfigProblem[]; config?: StackConfig } {
+    const problems = new Problems();
     const prefix = `${project}:`;
     const known = Object.keys(CONFIG_KEYS);
     for (const key of Object.keys(all)) {
         if (key.startsWith(prefix) && !known.includes(key.slice(prefix.length))) {
-            invalid(`config key ${key}`, all[key], `one of the keys declared in Pulumi.yaml and stacks/config.ts: ${known.join(", ")}`);
+            problems.add(key, `config key ${key}`, all[key], `one of the keys declared in Pulumi.yaml and stacks/config.ts: ${known.join(", ")}`);
         }
     }
     const region = all["aws:region"];
     if (region === undefined || !REGION.test(region)) {
-        invalid("aws:region", region, 'an AWS region name such as "us-west-2" (set it with `pulumi config set aws:region <region>`)');
+        problems.add("aws:region", "aws:region", region, 'an AWS region name such as "us-west-2" (set it with `pulumi config set aws:region <region>`)');
     }
     const out: Record<string, unknown> = { project, stack, region };
     for (const [key, spec] of Object.entries(CONFIG_KEYS) as [string, ConfigKey][]) {
         const fullKey = `${prefix}${key}`;
         const raw = all[fullKey];
-        const value = raw === undefined ? spec.default : parse(fullKey, spec, raw);
+        const value = raw === undefined ? spec.default : parse(spec, raw);
+        if (value === INVALID) {
+            problems.add(fullKey, fullKey, raw, spec.allowed);
+            continue;
+        }
         if (spec.placeholder && isDeepStrictEqual(value, spec.default)) {
             out[key] = undefined;
             continue;
         }
         if (!validators[key](value)) {
-            invalid(fullKey, value, spec.allowed);
+            problems.add(fullKey, fullKey, value, spec.allowed);
+            continue;
         }
         out[key] = value;
+    }
+    if (problems.list.length > 0) {
+        return { problems: problems.list };
     }
     out.clusterName ??= `${project}-${stack}`;
     // Every key was defaulted or parsed and schema-checked above.
     const config = out as unknown as StackConfig;
-    crossCheck(config, prefix);
+    crossCheck(config, prefix, problems);
+    return problems.list.length > 0 ? { problems: problems.list } : { problems: [], config };
+}
+
+/**
+ * Reads and validates the stack configuration from Pulumi's config map. Throws one ConfigError
+ * naming every bad key, one line each.
+ */
+export function parseStackConfig(all: Record<string, string>, project: string, stack: string): StackConfig {
+    const { problems, config } = checkStackConfig(all, project, stack);
+    if (!config) {
+        throw new ConfigError(problems.map((p) => `Invalid stack config: ${p.message}`).join("\n"));
+    }
     return config;
 }
 
 /** Rules that relate two keys. */
-function crossCheck(c: StackConfig, prefix: string): void {
+function crossCheck(c: StackConfig, prefix: string, problems: Problems): void {
     const support = kubernetesSupportProblem(c.karpenterVersion, c.kubernetesVersion);
     if (support) {
-        invalid(`${prefix}kubernetesVersion`, c.kubernetesVersion, `${support} (karpenterVersion is ${c.karpenterVersion})`);
+        problems.add(`${prefix}kubernetesVersion`, `${prefix}kubernetesVersion`, c.kubernetesVersion, `${support} (karpenterVersion is ${c.karpenterVersion})`);
     }
     if (c.karpenterReplicas > c.systemNodeCount) {
-        invalid(
+        problems.add(
+            `${prefix}karpenterReplicas`,
             `${prefix}karpenterReplicas`,
             c.karpenterReplicas,
             `at most systemNodeCount (${c.systemNodeCount}): Karpenter runs one replica per system node`,
         );
     }
     if (c.highAvailability && c.systemNodeCount < 2) {
-        invalid(
+        problems.add(
+            `${prefix}highAvailability`,
             `${prefix}highAvailability`,
             c.highAvailability,
             `false while systemNodeCount is ${c.systemNodeCount}: the two webhook replicas need two system nodes`,

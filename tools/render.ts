@@ -1,17 +1,16 @@
 // `npm run render -- <stack>`: evaluates the Pulumi program (index.ts) with Pulumi.<stack>.yaml
 // under Pulumi's mock runtime. No cloud call, no credentials, no Pulumi CLI.
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
-import { parse as parseYaml, stringify } from "yaml";
+import { stringify } from "yaml";
+import { createCommand, OutputDir, readJsonFile, runCli, UserError } from "./cli";
 import { installMocks, Read, Registration } from "./mocks";
+import { PROJECT, readStackConfig, resolveStack, ROOT } from "./stackFiles";
 
-export const ROOT = path.join(__dirname, "..");
-export const PROJECT = "karpenter-spark";
+export { availableStacks, PROJECT, readStackConfig, resolveStack, ROOT } from "./stackFiles";
 
-/** A render that cannot start or whose configuration is invalid: exit code 2. */
-export class RenderError extends Error {
+/** A render whose configuration or arguments are invalid: exit code 2, one line per problem. */
+export class RenderError extends UserError {
     /** What had been registered when the error was raised (the root stack, at most, for bad input). */
     constructor(
         message: string,
@@ -27,30 +26,6 @@ export interface RenderResult {
     registrations: Registration[];
     reads: Read[];
     outputs: Record<string, unknown>;
-}
-
-/** The stacks that have a Pulumi.<stack>.yaml. */
-export function availableStacks(root = ROOT): string[] {
-    return fs
-        .readdirSync(root)
-        .map((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
-        .sort();
-}
-
-/**
- * Reads Pulumi.<stack>.yaml into Pulumi's config map (`namespace:key` to string), as the CLI
- * passes it to the program: strings as they are, everything else as JSON.
- */
-export function readStackConfig(stack: string, root = ROOT, file?: string): Record<string, string> {
-    file ??= path.join(root, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) {
-        throw new RenderError(`no stack "${stack}": ${path.basename(file)} does not exist; available stacks: ${availableStacks(root).join(", ")}`);
-    }
-    const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    return Object.fromEntries(
-        Object.entries(doc.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-    );
 }
 
 /** Resolves an Output (or plain value) the way `pulumi stack output --json` shows it. */
@@ -205,15 +180,17 @@ function fileSafe(s: string): string {
     return s.toLowerCase().replace(/[^a-z0-9.-]+/g, "-");
 }
 
-/** Writes resources.json, outputs.json and manifests/ under outDir (replacing what was there). */
-export function writeRender(result: RenderResult, outDir: string): { manifests: number } {
-    fs.rmSync(outDir, { recursive: true, force: true });
-    const manifestDir = path.join(outDir, "manifests");
-    fs.mkdirSync(manifestDir, { recursive: true });
+/**
+ * Writes resources.json, registrations.json, outputs.json and manifests/ into `out` (replacing
+ * only what an earlier render wrote there).
+ */
+export function writeRender(result: RenderResult, out: OutputDir): { manifests: number } {
+    out.begin();
+    const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
     const resources = result.registrations.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, custom: r.custom, inputs: r.inputs }));
-    fs.writeFileSync(path.join(outDir, "resources.json"), `${JSON.stringify(resources, null, 2)}\n`);
-    fs.writeFileSync(path.join(outDir, "registrations.json"), `${JSON.stringify(result.registrations, null, 2)}\n`);
-    fs.writeFileSync(path.join(outDir, "outputs.json"), `${JSON.stringify(result.outputs, null, 2)}\n`);
+    out.write("resources.json", json(resources));
+    out.write("registrations.json", json(result.registrations));
+    out.write("outputs.json", json(result.outputs));
     let manifests = 0;
     for (const r of result.registrations) {
         const i = r.inputs as Record<string, any>;
@@ -230,57 +207,53 @@ export function writeRender(result: RenderResult, outDir: string): { manifests: 
         } else {
             continue;
         }
-        fs.writeFileSync(path.join(manifestDir, file), stringify(doc, { lineWidth: 0 }));
+        out.write(path.join("manifests", file), stringify(doc, { lineWidth: 0 }));
         manifests++;
     }
     return { manifests };
 }
 
-async function main(argv: string[]): Promise<number> {
-    const { values, positionals } = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-            out: { type: "string" },
-            deployed: { type: "string" },
-            "config-file": { type: "string" },
-            quiet: { type: "boolean", default: false },
-        },
-    });
-    const stack = positionals[0];
-    if (!stack || positionals.length > 1) {
-        throw new RenderError(
-            `usage: npm run render -- <stack> [--config-file FILE] [--deployed OUTPUTS.json] [--out DIR] [--quiet]; available stacks: ${availableStacks().join(", ")}`,
-        );
-    }
-    const deployedOutputs = values.deployed ? (JSON.parse(fs.readFileSync(values.deployed, "utf8")) as Record<string, unknown>) : undefined;
-    const config = readStackConfig(stack, ROOT, values["config-file"]);
-    console.log(`Offline render of stack "${stack}": Pulumi's mock runtime, no cloud calls, no credentials, nothing deployed.`);
-    const started = Date.now();
-    const result = await renderStack({ stack, config, deployedOutputs });
-    const outDir = values.out ?? path.join(ROOT, "out", stack);
-    const { manifests } = writeRender(result, outDir);
-    if (!values.quiet) {
-        console.log(resourceTree(result.registrations));
-    }
-    const rel = path.relative(process.cwd(), outDir) || ".";
-    console.log(
-        `\n${result.registrations.length} resources (${result.registrations.filter((r) => r.custom).length} custom), ${manifests} manifests` +
-            ` -> ${rel}/resources.json, ${rel}/manifests/ (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-    );
-    return 0;
-}
+export const command = () =>
+    createCommand("render", "Evaluate the Pulumi program for a stack under Pulumi's mock runtime (no cloud calls, no credentials) and write its resources and Kubernetes manifests.")
+        .argument("<stack>", "stack name: Pulumi.<stack>.yaml is read (unless --config-file)")
+        .option("--config-file <file>", "read the stack config from this file instead of Pulumi.<stack>.yaml")
+        .option("--deployed <outputs.json>", "outputs of the deployed stack (`pulumi stack output --json`), for the upgrade-path check")
+        .option("--out <dir>", "output folder (default: out/<stack>); refused if it exists and render did not create it")
+        .option("--quiet", "print only the summary, not the resource tree");
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (e) => {
-            if (e instanceof RenderError) {
-                console.error(`error: ${e.message}`);
-                process.exit(2);
+    runCli(command(), async (stackArg: string, opts: { configFile?: string; deployed?: string; out?: string; quiet?: boolean }) => {
+        const problems: string[] = [];
+        const attempt = <T>(f: () => T): T | undefined => {
+            try {
+                return f();
+            } catch (e) {
+                if (e instanceof UserError) {
+                    problems.push(...e.problems);
+                    return undefined;
+                }
+                throw e;
             }
-            console.error(e);
-            process.exit(1);
-        },
-    );
+        };
+        // Every argument is checked before anything runs or is written, and all problems reported at once.
+        const stack = resolveStack(stackArg, ROOT, opts.configFile);
+        const config = attempt(() => readStackConfig(stack, ROOT, opts.configFile));
+        const deployedOutputs = opts.deployed === undefined ? undefined : attempt(() => readJsonFile(opts.deployed!, "--deployed file") as Record<string, unknown>);
+        const out = attempt(() => new OutputDir(path.resolve(opts.out ?? path.join(ROOT, "out", stack)), "render"));
+        if (problems.length > 0 || !config || !out) {
+            throw new UserError(problems);
+        }
+        console.log(`Offline render of stack "${stack}": Pulumi's mock runtime, no cloud calls, no credentials, nothing deployed.`);
+        const started = Date.now();
+        const result = await renderStack({ stack, config, deployedOutputs });
+        const { manifests } = writeRender(result, out);
+        if (!opts.quiet) {
+            console.log(resourceTree(result.registrations));
+        }
+        const rel = path.relative(process.cwd(), out.dir) || ".";
+        console.log(
+            `\n${result.registrations.length} resources (${result.registrations.filter((r) => r.custom).length} custom), ${manifests} manifests` +
+                ` -> ${rel}/resources.json, ${rel}/manifests/ (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        );
+    });
 }

@@ -2,13 +2,8 @@
 // own message (naming the key or argument, the bad value and what is allowed) before a single
 // resource is registered.
 import { expect } from "chai";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { stringify } from "yaml";
 import { KarpenterCluster, SparkOperator, SpotExecutorPool } from "../../components";
-import { evaluate, readStackConfig, RenderError, renderStack, ROOT } from "../../tools/render";
+import { evaluate, readStackConfig, RenderError, renderStack } from "../../tools/render";
 
 const K = "karpenter-spark";
 
@@ -147,24 +142,5 @@ describe("bad input: invalid component arguments fail before anything is registe
             );
         expect((await run({ exampleExecutorMemory: "512Mi" })).message).to.match(/invalid exampleExecutorMemory: got "512Mi"; allowed: a JVM memory size as Spark writes it/);
         expect((await run({ exampleExecutorInstances: 0 })).message).to.match(/invalid exampleExecutorInstances: got 0; allowed: a whole number from 1/);
-    });
-});
-
-describe("bad input: the render CLI", () => {
-    const render = (...args: string[]) =>
-        spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "render.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
-
-    it("exits 2 with the validation message for an invalid config", () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), "Pulumi.dev.yaml");
-        fs.writeFileSync(file, stringify({ config: { "aws:region": "us-west-2", "karpenter-spark:executorCpuLimit": -5 } }));
-        const r = render("dev", "--config-file", file, "--out", path.dirname(file));
-        expect(r.status).to.equal(2);
-        expect(r.stderr.trim()).to.equal("error: Invalid stack config: invalid karpenter-spark:executorCpuLimit: got -5; allowed: a whole number greater than 0, such as 1000");
-    });
-
-    it("exits 2 with the available stacks when the stack file does not exist", () => {
-        const r = render("staging");
-        expect(r.status).to.equal(2);
-        expect(r.stderr.trim()).to.equal('error: no stack "staging": Pulumi.staging.yaml does not exist; available stacks: dev, prod');
     });
 });
