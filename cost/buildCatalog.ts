@@ -1,6 +1,6 @@
 // Builds components/catalog/instance-catalog.json, the compact table of EC2 facts the components
 // (launchability checks) and the estimator read, from the upstream data in ../shared/fixtures/ec2
-// (which the repo never copies). Rerun with `npm run build:catalog` when the fixtures change; the
+// (which the repo never copies). Rerun with `npm run build:catalog` (tools/buildCatalog.ts) when the fixtures change; the
 // sources and their dates go into the file.
 import * as fs from "fs";
 import * as path from "path";
@@ -8,7 +8,7 @@ import { CATALOG_FILE } from "../components/catalog/catalog";
 
 export { CATALOG_FILE };
 
-const FIXTURES = path.resolve(__dirname, "..", "..", "shared", "fixtures", "ec2");
+export const FIXTURES = path.resolve(__dirname, "..", "..", "shared", "fixtures", "ec2");
 
 /** Column order of each row in `types`. */
 export const TYPE_COLUMNS = [
@@ -94,14 +94,4 @@ export function buildCatalog() {
         spot,
         onDemandMultipliers,
     };
-}
-
-if (require.main === module) {
-    const catalog = buildCatalog();
-    fs.writeFileSync(CATALOG_FILE, `${JSON.stringify(catalog)}\n`);
-    console.log(
-        `wrote ${path.relative(process.cwd(), CATALOG_FILE)}: ${Object.keys(catalog.types).length} instance types, ` +
-            `${Object.keys(catalog.spot).length} Spot Advisor regions, ${Object.keys(catalog.onDemandMultipliers).length} on-demand price regions ` +
-            `(${(fs.statSync(CATALOG_FILE).size / 1024).toFixed(0)} KiB)`,
-    );
 }

@@ -7,6 +7,7 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import { compatibilityMarkdown } from "../components/karpenter/versions";
 import { CONFIG_KEYS, ConfigKey } from "../stacks/config";
+import { createCommand, runCli, UserError } from "./cli";
 
 const ROOT = path.join(__dirname, "..");
 export const PULUMI_YAML = path.join(ROOT, "Pulumi.yaml");
@@ -58,7 +59,7 @@ function replaceSection(current: string, begin: string, end: string, body: strin
     const start = current.indexOf(begin);
     const stop = current.indexOf(end);
     if (start < 0 || stop < start) {
-        throw new Error(`README.md lacks the markers ${begin} ... ${end}`);
+        throw new UserError(`README.md lacks the markers ${begin} ... ${end}; put them back where the generated section belongs`);
     }
     return current.slice(0, start) + body + current.slice(stop + end.length);
 }
@@ -70,7 +71,10 @@ export function renderReadme(current: string): string {
 }
 
 if (require.main === module) {
-    fs.writeFileSync(PULUMI_YAML, renderPulumiYaml());
-    fs.writeFileSync(README, renderReadme(fs.readFileSync(README, "utf8")));
-    console.log("wrote Pulumi.yaml and README.md's config reference");
+    runCli(createCommand("gen:config", "Regenerate Pulumi.yaml's config declarations and README.md's config reference (between its markers) from stacks/config.ts."), () => {
+        const readme = renderReadme(fs.readFileSync(README, "utf8"));
+        fs.writeFileSync(PULUMI_YAML, renderPulumiYaml());
+        fs.writeFileSync(README, readme);
+        console.log("wrote Pulumi.yaml and README.md's config reference");
+    });
 }

@@ -5,6 +5,7 @@ import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import * as fs from "fs";
 import * as path from "path";
 import { KarpenterCluster, SparkOperator, SpotExecutorPool } from "../components";
+import { createCommand, runCli } from "./cli";
 
 export const ROOT = path.join(__dirname, "..");
 export const SCHEMA_FILE = path.join(ROOT, "schema.json");
@@ -18,8 +19,9 @@ export async function packageSchema(): Promise<Record<string, any>> {
 }
 
 if (require.main === module) {
-    const started = Date.now();
-    packageSchema().then((schema) => {
+    runCli(createCommand("schema", "Write schema.json: the Pulumi package schema of the components, from Pulumi's own analyser."), async () => {
+        const started = Date.now();
+        const schema = await packageSchema();
         fs.writeFileSync(SCHEMA_FILE, `${JSON.stringify(schema, null, 2)}\n`);
         console.log(`wrote schema.json: ${Object.keys(schema.resources).length} resources, ${Object.keys(schema.types).length} types (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     });

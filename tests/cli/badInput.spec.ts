@@ -75,6 +75,10 @@ const CASES: Case[] = [
         files: { "s.yaml": stackFile("  karpenter-spark:karpenterReplicas: 3\n  karpenter-spark:systemNodeCount: 2\n"), "mine/a.txt": "a" },
         lines: [/^error: .*s\.yaml:3:3: invalid karpenter-spark:karpenterReplicas: got 3; allowed: at most systemNodeCount \(2\)/, /^error: output folder .*mine exists and was not written by render/],
     },
+    // The other tools share the same layer.
+    { what: "an unknown flag", tool: "schema", args: ["--ouput", "x"], lines: [/^error: unknown option '--ouput'$/] },
+    { what: "an argument it does not take", tool: "pulumiYaml", args: ["dev"], lines: [/^error: too many arguments. Expected 0 arguments but got 1.$/] },
+    { what: "a flag it does not have", tool: "buildCatalog", args: ["--fixtures", "$T"], lines: [/^error: unknown option '--fixtures'$/] },
 ];
 
 /** Every file under `dir` with its content, to prove a failed run changed nothing. */
@@ -120,12 +124,14 @@ async function pool<T, R>(items: T[], limit: number, f: (t: T) => Promise<R>): P
 describe("CLI bad input: exit 2, one line per problem, no stack trace, nothing written or deleted", function () {
     this.timeout(300_000);
     const base = fs.mkdtempSync(path.join(os.tmpdir(), "cli-bad-"));
-    const repoOut = () => (fs.existsSync(path.join(ROOT, "out")) ? fs.readdirSync(path.join(ROOT, "out")).sort() : []);
+    // The cases that name no --out would write to the default, out/<stack>.
+    const devOut = path.join(ROOT, "out", "dev");
+    const devState = () => (fs.existsSync(devOut) ? snapshot(devOut) : {});
     let results: { status: number | null; stdout: string; stderr: string; before: Record<string, string>; after: Record<string, string> }[];
-    let repoOutBefore: string[];
+    let devBefore: Record<string, string>;
 
     before(async () => {
-        repoOutBefore = repoOut();
+        devBefore = devState();
         results = await pool(CASES, 3, async (c) => {
             const dir = fs.mkdtempSync(path.join(base, "case-"));
             for (const [rel, content] of Object.entries(c.files ?? {})) {
@@ -159,8 +165,10 @@ describe("CLI bad input: exit 2, one line per problem, no stack trace, nothing w
     });
 
     it("wrote nothing into the repository's out/", () => {
-        expect(repoOut()).to.deep.equal(repoOutBefore.filter((d) => fs.existsSync(path.join(ROOT, "out", d))));
-        expect(repoOut().filter((d) => /^(prd|staging|s{101})$/.test(d))).to.deep.equal([]);
+        expect(devState()).to.deep.equal(devBefore);
+        for (const stack of ["prd", "staging", "s".repeat(101), "mine"]) {
+            expect(fs.existsSync(path.join(ROOT, "out", stack)), stack).to.equal(false);
+        }
     });
 
     it("--help on render exits 0 and lists every option", async () => {
