@@ -2,7 +2,7 @@
 // idle floor, against what a team would otherwise run: an always-on On-Demand cluster, Cluster
 // Autoscaler with a Spot node group, EMR on EKS and EMR Serverless; and against the lower bound.
 import { CapacityType, SparkRole } from "../components/enums";
-import { SparkPodPlacement, sparkPodPlacement } from "../components/pools/placement";
+import { EXECUTOR_CORE_REQUEST_HEADROOM_MILLI, SparkPodPlacement, sparkPodPlacement } from "../components/pools/placement";
 import { SPARK_ROLE_KEY } from "../components/pools/specs";
 import { Catalog, EstimateError, InstanceType, RegionPricing } from "./catalog";
 import { Offering, Overhead, pack, Packing, Pod } from "./packing";
@@ -454,7 +454,8 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
     const jvm = workload.type === "Scala" || workload.type === "Java";
     const requests = {
         driver: sparkPodRequest(workload.driver.cores, workload.driver.memory, jvm, workload.driver.requestCores),
-        executor: sparkPodRequest(workload.executor.cores, workload.executor.memory, jvm, workload.executor.requestCores),
+        // Unless the job sets its own, executors request the platform's default (cores less 50m).
+        executor: sparkPodRequest(workload.executor.cores, workload.executor.memory, jvm, workload.executor.requestCores ?? workload.executor.cores - EXECUTOR_CORE_REQUEST_HEADROOM_MILLI / 1000),
     };
     const pods = {
         driver: [{ name: "driver", ...requests.driver }],

@@ -147,3 +147,16 @@ export function sparkPodPlacement(i: PlacementInput): SparkPodPlacement {
         ...(grace !== undefined ? { terminationGracePeriodSeconds: grace } : {}),
     };
 }
+
+/**
+ * What each executor pod requests of CPU (spark.kubernetes.executor.request.cores, the
+ * SparkApplication's executor.coreRequest): its cores less 50m, so that N executors of C cores fit
+ * a node of N x C vCPUs after kube-reserved and the DaemonSets (Karpenter's allocatable for
+ * 32 vCPUs is 31850m; 150m of DaemonSets leave 31700m, 8 x 3950m = 31600m). Spark still runs C
+ * tasks per executor; the pod may burst to its limit.
+ */
+export const EXECUTOR_CORE_REQUEST_HEADROOM_MILLI = 50;
+
+export function executorCoreRequest(cores: number): string {
+    return `${cores * 1000 - EXECUTOR_CORE_REQUEST_HEADROOM_MILLI}m`;
+}

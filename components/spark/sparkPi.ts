@@ -1,4 +1,4 @@
-import { SparkPodPlacement } from "../pools/placement";
+import { executorCoreRequest, SparkPodPlacement } from "../pools/placement";
 
 // The seed's test job: the Spark Operator's own examples/spark-pi.yaml (operator 2.5.2, Spark
 // 4.0.4) with the seed's changes: 20 executors, drivers on On-Demand and executors on Spot.
@@ -73,6 +73,7 @@ export function sparkPiManifest(i: SparkPiInput) {
                 labels: { version: "4.0.0" },
                 instances: i.executorInstances,
                 cores: 1,
+                coreRequest: executorCoreRequest(1),
                 memory: i.executorMemory,
                 serviceAccount: i.serviceAccount,
                 securityContext: securityContext(),

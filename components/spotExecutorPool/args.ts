@@ -76,6 +76,18 @@ export interface SpotExecutorPoolArgs {
      */
     executorMinInstanceTypes?: number;
     /**
+     * Each executor launch must be able to choose among at least this many instance families
+     * (Karpenter's minValues): Spot capacity spread across families, not only sizes of one.
+     * @default 5
+     */
+    executorMinInstanceFamilies?: number;
+    /**
+     * Largest executor instance, in vCPUs. 64 (16xlarge) lets memory-heavy executors fill r nodes
+     * (15 of 4 cores and 28g on 64 vCPUs) while one Spot interruption takes at most one such node.
+     * @default 64
+     */
+    executorMaxInstanceVcpus?: number;
+    /**
      * Total vCPUs the executor pool may run at once: the ceiling on what a runaway job can cost.
      * @default 1000
      */
@@ -233,6 +245,9 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         sizes: optionalList("executorInstanceSizes", args.executorInstanceSizes, SIZE, '["2xlarge", "4xlarge"]'),
         architectures: check.listOf("executorArchitectures", args.executorArchitectures ?? [Architecture.Amd64], Architecture),
         minInstanceTypes: check.integer("executorMinInstanceTypes", args.executorMinInstanceTypes ?? 10, 1, 50),
+        minInstanceFamilies: check.integer("executorMinInstanceFamilies", args.executorMinInstanceFamilies ?? 5, 1, 30),
+        maxInstanceVcpus: check.integer("executorMaxInstanceVcpus", args.executorMaxInstanceVcpus ?? 64, 2, 896),
+        excludeMetal: true,
         cpuLimit: check.positiveNumber("executorCpuLimit", args.executorCpuLimit ?? 1000, "1000"),
         memoryLimitGi:
             args.executorMemoryLimitGi === undefined ? undefined : check.positiveNumber("executorMemoryLimitGi", args.executorMemoryLimitGi, "4000"),
@@ -258,6 +273,7 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         categories: check.listOf("driverInstanceCategories", args.driverInstanceCategories ?? ["c", "m", "r"], InstanceCategory),
         generationGreaterThan: check.integer("driverGenerationGreaterThan", args.driverGenerationGreaterThan ?? 2, 0, 20),
         architectures: check.listOf("driverArchitectures", args.driverArchitectures ?? [Architecture.Amd64], Architecture),
+        excludeMetal: true,
         cpuLimit: check.positiveNumber("driverCpuLimit", args.driverCpuLimit ?? 100, "100"),
         // Drivers are never consolidated while they run (WhenEmpty) and carry do-not-disrupt.
         consolidationPolicy: ConsolidationPolicy.WhenEmpty,

@@ -23,6 +23,7 @@ function flatten(value: unknown, path = "", out: Record<string, unknown> = {}): 
 const ALLOWED_CHANGES: [RegExp, string][] = [
     [/^metadata\.namespace$/, "runs in the stack's job namespace"],
     [/^spec\.executor\.instances$/, "the seed's 20 executors"],
+    [/^spec\.executor\.coreRequest$/, "cores less 50m so that executors fill their nodes (executorCoreRequest)"],
     [/^spec\.(driver|executor)\.serviceAccount$/, "the job namespace's service account, with an EKS Pod Identity role"],
     [/^spec\.(driver|executor)\.(nodeSelector|tolerations|affinity|annotations|template|terminationGracePeriodSeconds)\b/, "placement from SpotExecutorPool"],
     [/^spec\.sparkConf\./, "executor decommissioning (and event logs when the image has S3A)"],
