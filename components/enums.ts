@@ -79,6 +79,11 @@ export const ConsolidationPolicy = {
     WhenEmpty: "WhenEmpty",
     /** Empty nodes, and nodes whose pods fit elsewhere more cheaply (pods are evicted and rescheduled). */
     WhenEmptyOrUnderutilized: "WhenEmptyOrUnderutilized",
+    /**
+     * Empty nodes, and under-utilized ones only when the saving outweighs the disruption (Karpenter
+     * 1.14's third policy; the v1.14.1 NodePool CRD's enum). Still evicts running pods.
+     */
+    Balanced: "Balanced",
 } as const;
 export type ConsolidationPolicy = (typeof ConsolidationPolicy)[keyof typeof ConsolidationPolicy];
 
@@ -99,3 +104,19 @@ export const SparkRole = {
     Executor: "executor",
 } as const;
 export type SparkRole = (typeof SparkRole)[keyof typeof SparkRole];
+
+/**
+ * EKS access policies an admin principal can be given
+ * (https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html).
+ */
+export const EksAccessPolicy = {
+    /** Everything, cluster-wide (Kubernetes cluster-admin). */
+    ClusterAdmin: "AmazonEKSClusterAdminPolicy",
+    /** Most resources, including RBAC within namespaces (Kubernetes admin). */
+    Admin: "AmazonEKSAdminPolicy",
+    /** Read and write most namespaced resources, no RBAC (Kubernetes edit). */
+    Edit: "AmazonEKSEditPolicy",
+    /** Read most resources, no secrets (Kubernetes view). */
+    View: "AmazonEKSViewPolicy",
+} as const;
+export type EksAccessPolicy = (typeof EksAccessPolicy)[keyof typeof EksAccessPolicy];

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import Ajv from "ajv";
 import { isDeepStrictEqual } from "util";
+import { IAM_PRINCIPAL_ARN } from "../components/karpenterCluster/args";
 import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, NatGatewayStrategy } from "../components/enums";
 import { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSupportProblem } from "../components/karpenter/versions";
 import { DEFAULT_AMI_VERSION } from "../components/pools/specs";
@@ -60,6 +61,10 @@ export interface StackConfig {
     natGateways: NatGatewayStrategy;
     vpcCidrBlock: string;
     endpointPublicAccessCidrs: string[];
+    existingVpcId?: string;
+    existingPrivateSubnetIds?: string[];
+    tagExistingSubnets: boolean;
+    adminPrincipals: string[];
     controlPlaneLogging: boolean;
     secretsEncryption: boolean;
     deletionProtection: boolean;
@@ -78,6 +83,7 @@ export interface StackConfig {
     executorConsolidationPolicy: ConsolidationPolicy;
     executorConsolidateAfter: string;
     executorExpireAfter: string;
+    maxJobDuration: string;
     executorTerminationGracePeriod?: string;
     executorDisruptionBudgetNodes: string;
     driverInstanceCategories: InstanceCategory[];
@@ -159,6 +165,36 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
         allowed: 'a list of IPv4 CIDR blocks such as ["203.0.113.0/24"], or [] for a private endpoint',
         schema: { type: "array", items: { type: "string", pattern: pattern(IPV4_CIDR) }, uniqueItems: true },
         default: ["0.0.0.0/0"],
+    },
+    existingVpcId: {
+        type: "string",
+        description: "An existing VPC to run in instead of creating one (with existingPrivateSubnetIds); empty: create a VPC.",
+        allowed: 'a VPC ID such as "vpc-0123456789abcdef0", or "" to create a VPC',
+        schema: { type: "string", pattern: "^vpc-[0-9a-f]{8,17}$" },
+        default: "",
+        placeholder: true,
+    },
+    existingPrivateSubnetIds: {
+        type: "array",
+        description: "Private subnets of existingVpcId for the control plane and all nodes, in at least two zones.",
+        allowed: 'a list of at least two subnet IDs such as ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]',
+        schema: { type: "array", items: { type: "string", pattern: "^subnet-[0-9a-f]{8,17}$" }, uniqueItems: true },
+        default: [],
+        placeholder: true,
+    },
+    tagExistingSubnets: {
+        type: "boolean",
+        description: "Tag existingPrivateSubnetIds with karpenter.sh/discovery; false: they must carry it already (checked at preview).",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: true,
+    },
+    adminPrincipals: {
+        type: "array",
+        description: "IAM role or user ARNs given cluster-admin access (EKS access entry + AmazonEKSClusterAdminPolicy) besides the deployer.",
+        allowed: 'a list of IAM role or user ARNs such as ["arn:aws:iam::111122223333:role/platform-admins"]',
+        schema: { type: "array", items: { type: "string", pattern: pattern(IAM_PRINCIPAL_ARN) }, uniqueItems: true },
+        default: [],
     },
     controlPlaneLogging: {
         type: "boolean",
@@ -273,7 +309,7 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
         description: "When Karpenter may consolidate executor nodes.",
         allowed: quoted(enumOf(ConsolidationPolicy)),
         schema: { enum: enumOf(ConsolidationPolicy) },
-        default: ConsolidationPolicy.WhenEmptyOrUnderutilized,
+        default: ConsolidationPolicy.WhenEmpty,
     },
     executorConsolidateAfter: {
         type: "string",
@@ -289,17 +325,24 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
         schema: { type: "string", pattern: pattern(KARPENTER_DURATION_OR_NEVER) },
         default: "720h",
     },
+    maxJobDuration: {
+        type: "string",
+        description: "Longest a Spark job may run: both pools' terminationGracePeriod (a node with a running driver is drained at most this long) and the NodePools' delete timeout.",
+        allowed: DURATION,
+        schema: { type: "string", pattern: pattern(KARPENTER_DURATION) },
+        default: "24h",
+    },
     executorTerminationGracePeriod: {
         type: "string",
-        description: "Longest Karpenter waits for an executor node to drain (empty: unbounded).",
-        allowed: `${DURATION}, or "" for no bound`,
+        description: "Longest Karpenter waits for an executor node to drain (empty: maxJobDuration).",
+        allowed: `${DURATION}, or "" for maxJobDuration`,
         schema: { type: "string", pattern: pattern(KARPENTER_DURATION) },
         default: "",
         placeholder: true,
     },
     executorDisruptionBudgetNodes: {
         type: "string",
-        description: "Executor nodes Karpenter may disrupt at once: a count or a percentage.",
+        description: "Executor nodes Karpenter may disrupt at once for drift or under-utilization: a count or a percentage (empty nodes go all at once).",
         allowed: 'a whole number or a percentage such as "10%"',
         schema: { type: "string", pattern: pattern(KARPENTER_BUDGET_NODES) },
         default: "10%",
@@ -505,6 +548,12 @@ function crossCheck(c: StackConfig, prefix: string, problems: Problems): void {
     const support = kubernetesSupportProblem(c.karpenterVersion, c.kubernetesVersion);
     if (support) {
         problems.add(`${prefix}kubernetesVersion`, `${prefix}kubernetesVersion`, c.kubernetesVersion, `${support} (karpenterVersion is ${c.karpenterVersion})`);
+    }
+    if ((c.existingVpcId === undefined) !== (c.existingPrivateSubnetIds === undefined)) {
+        invalid(`${prefix}existingPrivateSubnetIds`, c.existingPrivateSubnetIds ?? [], "existingVpcId and existingPrivateSubnetIds together, or neither (to create a VPC)");
+    }
+    if (c.existingPrivateSubnetIds !== undefined && c.existingPrivateSubnetIds.length < 2) {
+        invalid(`${prefix}existingPrivateSubnetIds`, c.existingPrivateSubnetIds, "at least 2 subnets, in different availability zones (EKS requires two zones)");
     }
     if (c.karpenterReplicas > c.systemNodeCount) {
         problems.add(

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KarpenterCluster, SparkOperator, SpotExecutorPool } from "../components";
 import { karpenterUpgradeProblem } from "../components/karpenter/versions";
+import { defaultBudgets } from "../components/spotExecutorPool/args";
 import { invalidConfig, loadStackConfig, StackConfig } from "./config";
 
 /** The stack outputs (the keys of `pulumi stack output`). */
@@ -34,6 +35,13 @@ export function deployPlatform(c: StackConfig): PlatformOutputs {
         natGateways: c.natGateways,
         vpcCidrBlock: c.vpcCidrBlock,
         endpointPublicAccessCidrs: c.endpointPublicAccessCidrs,
+        existingVpcId: c.existingVpcId,
+        existingPrivateSubnetIds: c.existingPrivateSubnetIds,
+        tagExistingSubnets: c.tagExistingSubnets,
+        adminPrincipals: c.adminPrincipals.map((principalArn) => ({ principalArn })),
+        // The CRD release is protected where the cluster is: deleting it deletes every NodePool.
+        protectKarpenterCrds: c.deletionProtection,
+        karpenterManagedVcpus: c.executorCpuLimit + c.driverCpuLimit,
         controlPlaneLogging: c.controlPlaneLogging,
         secretsEncryption: c.secretsEncryption,
         deletionProtection: c.deletionProtection,
@@ -64,8 +72,9 @@ export function deployPlatform(c: StackConfig): PlatformOutputs {
             executorConsolidationPolicy: c.executorConsolidationPolicy,
             executorConsolidateAfter: c.executorConsolidateAfter,
             executorExpireAfter: c.executorExpireAfter,
+            maxJobDuration: c.maxJobDuration,
             executorTerminationGracePeriod: c.executorTerminationGracePeriod,
-            executorDisruptionBudgets: [{ nodes: c.executorDisruptionBudgetNodes }],
+            executorDisruptionBudgets: defaultBudgets(c.executorDisruptionBudgetNodes, ["Drifted", "Underutilized"]),
             driverInstanceCategories: c.driverInstanceCategories,
             driverCpuLimit: c.driverCpuLimit,
             tags: { "karpenter-spark.io/stack": c.stack },

@@ -36,6 +36,8 @@ export interface Registration {
         ignoreChanges?: string[];
         replaceOnChanges?: string[];
         deletedWith?: string;
+        /** customTimeouts, as Go durations ("70m"). */
+        customTimeouts?: { create?: string; update?: string; delete?: string };
         /** Earlier URNs of this resource (`aliases`), resolved to full URNs. */
         aliases?: string[];
     };
@@ -108,6 +110,8 @@ interface MockContext {
     region: string;
     partition: string;
     account: string;
+    /** Chart versions Helm reports for releases whose upgrade "failed" (release name to version). */
+    deployedChartVersions: Record<string, string>;
 }
 
 const echo: Fabricate = ({ urn, inputs }) => ({ id: hex(urn, 12), state: inputs });
@@ -159,10 +163,11 @@ const RESOURCES: Record<string, Fabricate> = {
             },
         };
     },
-    "eks:index:ManagedNodeGroup": ({ inputs, ctx }) => ({
-        id: "",
-        state: { nodeGroup: { nodeGroupName: inputs.nodeGroupName, arn: arn(ctx, "eks", `nodegroup/${inputs.nodeGroupName}`), status: "ACTIVE" } },
-    }),
+    "eks:index:ManagedNodeGroup": ({ urn, inputs, ctx }) => {
+        // A name prefix gets 26 characters appended, as the provider's unique-ID helper does.
+        const nodeGroupName = String(inputs.nodeGroupName ?? `${inputs.nodeGroupNamePrefix ?? ""}${hex(urn, 26)}`);
+        return { id: "", state: { nodeGroup: { nodeGroupName, arn: arn(ctx, "eks", `nodegroup/${nodeGroupName}`), status: "ACTIVE" } } };
+    },
 
     "pulumi:providers:kubernetes": echo,
     "aws:ec2/tag:Tag": echo,
@@ -182,6 +187,7 @@ const RESOURCES: Record<string, Fabricate> = {
     "aws:iam/rolePolicy:RolePolicy": echo,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": echo,
     "aws:eks/addon:Addon": ({ urn, inputs, ctx }) => ({ id: hex(urn, 12), state: { ...inputs, arn: arn(ctx, "eks", `addon/${inputs.addonName}`) } }),
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": echo,
     "aws:eks/accessEntry:AccessEntry": ({ urn, inputs, ctx }) => ({ id: hex(urn, 12), state: { ...inputs, accessEntryArn: arn(ctx, "eks", "access-entry/node") } }),
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": ({ urn, inputs, ctx }) => {
         const id = `a-${hex(urn, 17)}`;
@@ -208,9 +214,12 @@ const RESOURCES: Record<string, Fabricate> = {
     "aws:s3/bucketVersioning:BucketVersioning": echo,
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": echo,
     "aws:s3/bucketPolicy:BucketPolicy": echo,
-    "kubernetes:helm.sh/v3:Release": ({ inputs }) => ({
+    "kubernetes:helm.sh/v3:Release": ({ inputs, ctx }) => ({
         id: `${inputs.namespace}/${inputs.name}`,
-        state: { ...inputs, status: { name: inputs.name, namespace: inputs.namespace, version: inputs.version, status: "deployed" } },
+        state: {
+            ...inputs,
+            status: { name: inputs.name, namespace: inputs.namespace, version: ctx.deployedChartVersions[String(inputs.name)] ?? inputs.version, status: "deployed" },
+        },
     }),
     "kubernetes:core/v1:Namespace": echo,
     "kubernetes:core/v1:ServiceAccount": echo,
@@ -239,10 +248,31 @@ export interface MockOptions {
      * outputs) is unknown.
      */
     preview?: boolean;
+    /** Helm releases that stay at another chart version than asked (a failed upgrade): release name to version. */
+    deployedChartVersions?: Record<string, string>;
+    /** Tags of existing subnets, for aws.ec2.getSubnet (subnet ID to tags); other IDs have no tags. */
+    subnetTags?: Record<string, Record<string, string>>;
+}
+
+/**
+ * Default versions of EKS add-ons per Kubernetes minor, in the form DescribeAddonVersions returns
+ * them. Fabricated for the offline render (no AWS call): what matters to the tests is that each
+ * Kubernetes minor resolves to its own versions and an unknown minor fails as the real invoke does.
+ */
+function addonVersion(addonName: string, kubernetesVersion: string): string {
+    const minor = Number(/^1\.(\d+)$/.exec(kubernetesVersion)?.[1]);
+    if (!(minor >= 26 && minor <= 36)) {
+        throw new Error(`no add-on version of ${addonName} for Kubernetes ${kubernetesVersion} (DescribeAddonVersions returned none)`);
+    }
+    const base: Record<string, string> = { "vpc-cni": "v1.20.0", "kube-proxy": `v1.${minor}.0`, coredns: "v1.12.1", "eks-pod-identity-agent": "v1.3.8" };
+    if (!(addonName in base)) {
+        throw new Error(`tools/mocks.ts knows no add-on ${addonName}`);
+    }
+    return `${base[addonName]}-eksbuild.${minor - 25}`;
 }
 
 export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
-    const ctx: MockContext = { region: opts.region, account: MOCK_ACCOUNT_ID, ...partitionOf(opts.region) };
+    const ctx: MockContext = { region: opts.region, account: MOCK_ACCOUNT_ID, deployedChartVersions: opts.deployedChartVersions ?? {}, ...partitionOf(opts.region) };
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
             if (LOCAL_COMPONENTS.has(args.type)) {
@@ -271,6 +301,12 @@ export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
                     return { partition: ctx.partition, dnsSuffix: partitionOf(ctx.region).dnsSuffix, reverseDnsPrefix: "com.amazonaws", id: ctx.partition };
                 case "aws:index/getRegion:getRegion":
                     return { region: ctx.region, name: ctx.region, endpoint: `ec2.${ctx.region}.amazonaws.com`, description: ctx.region, id: ctx.region };
+                case "aws:eks/getAddonVersion:getAddonVersion":
+                    return { ...args.inputs, version: addonVersion(String(args.inputs.addonName), String(args.inputs.kubernetesVersion)), id: String(args.inputs.addonName) };
+                case "aws:ec2/getSubnet:getSubnet": {
+                    const id = String(args.inputs.id);
+                    return { id, tags: opts.subnetTags?.[id] ?? {}, vpcId: `vpc-${hex(id, 12)}`, availabilityZone: `${ctx.region}a` };
+                }
                 default:
                     throw new Error(`tools/mocks.ts does not answer invoke ${args.token}; add it to createMocks`);
             }
@@ -294,9 +330,19 @@ interface MonitorRequest {
     getReplaceonchangesList(): string[];
     getDeletedwith(): string;
     getAliasesList?(): { toObject(): AliasObject }[];
+    getCustomtimeouts?(): { toObject(): { create: string; update: string; pb_delete?: string; delete?: string } } | undefined;
     getAliasurnsList?(): string[];
     getId?(): string;
     getProperties?(): unknown;
+}
+
+function customTimeouts(req: MonitorRequest): Registration["options"]["customTimeouts"] {
+    const t = req.getCustomtimeouts?.()?.toObject();
+    if (!t) {
+        return undefined;
+    }
+    const out = { create: t.create || undefined, update: t.update || undefined, delete: (t.pb_delete ?? t.delete) || undefined };
+    return out.create || out.update || out.delete ? out : undefined;
 }
 
 interface AliasObject {
@@ -367,6 +413,7 @@ export async function installMocks(p: {
                         ignoreChanges: req.getIgnorechangesList().length ? req.getIgnorechangesList() : undefined,
                         replaceOnChanges: req.getReplaceonchangesList().length ? req.getReplaceonchangesList() : undefined,
                         deletedWith: req.getDeletedwith() || undefined,
+                        customTimeouts: customTimeouts(req),
                         aliases: aliases.length ? [...new Set(aliases)] : undefined,
                     },
                 });

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { stringify } from "yaml";
 import { createCommand, OutputDir, readJsonFile, runCli, UserError } from "./cli";
-import { installMocks, Read, Registration } from "./mocks";
+import { installMocks, MockOptions, Read, Registration } from "./mocks";
 import { PROJECT, readStackConfig, resolveStack, ROOT } from "./stackFiles";
 
 export { availableStacks, PROJECT, readStackConfig, resolveStack, ROOT } from "./stackFiles";
@@ -51,6 +51,8 @@ export interface EvaluateOptions {
     deployedOutputs?: Record<string, unknown>;
     /** Evaluate as `pulumi preview` of a new stack does: computed values unknown. */
     preview?: boolean;
+    /** Extra mock behaviour (failed Helm upgrades, existing subnets' tags). */
+    mocks?: Omit<MockOptions, "region" | "previousOutputs">;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function evaluate(program: () => Promise<Record<string, unknown>> |
         project: PROJECT,
         stack: o.stack,
         config: o.config,
-        mocks: { region, previousOutputs: o.deployedOutputs, preview: o.preview },
+        mocks: { ...o.mocks, region, previousOutputs: o.deployedOutputs, preview: o.preview },
     });
     // Errors raised inside the SDK's promise chains (a failing mock, an apply that throws)
     // surface as unhandled rejections; collect them instead of crashing mid-render.

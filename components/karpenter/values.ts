@@ -39,24 +39,55 @@ export function systemNodeSelector(): Record<string, string> {
 
 export interface KarpenterValuesInput {
     clusterName: string;
+    /** The API server endpoint: set, so that the controller does not call eks:DescribeCluster at startup. */
+    clusterEndpoint: string;
+    /** The AWS region, set explicitly rather than discovered from IMDS (hop limit 1 on Karpenter's own nodes). */
+    region: string;
     interruptionQueueName: string;
     replicas: number;
+    /** Total vCPUs of the NodePools the controller manages; sizes its resources. */
+    managedVcpus: number;
+    /**
+     * The Pod Identity association's ID, as a pod annotation: EKS injects Pod Identity credentials
+     * only into pods created after the association exists, so a replaced association must restart the pods.
+     */
+    podIdentityAssociationId: string;
+}
+
+export interface ContainerResources {
+    requests: { cpu: string; memory: string };
+    limits: { memory: string };
+}
+
+/**
+ * Requests and limits of the controller. Memory is the limit that matters: 1Gi is Karpenter's
+ * getting-started value and OOMs on busy clusters (aws/karpenter-provider-aws#5427, #3992: "for
+ * larger clusters users need more"), and it grows with the nodes and pods it tracks; memory
+ * requests equal limits so the controller is never the pod the kubelet evicts first. No CPU
+ * limit: a throttled controller is a slow scheduler during a job's scale-out.
+ */
+export function controllerResources(managedVcpus: number): ContainerResources {
+    // Up to ~250 nodes of 4 vCPU: the chart's suggested 1 CPU / 1Gi plus headroom; beyond, double.
+    const large = managedVcpus > 1000;
+    const memory = large ? "4Gi" : "2Gi";
+    return { requests: { cpu: large ? "2" : "1", memory }, limits: { memory } };
 }
 
 export function karpenterChartValues(v: KarpenterValuesInput): Record<string, unknown> {
     return {
         settings: {
             clusterName: v.clusterName,
+            clusterEndpoint: v.clusterEndpoint,
             // The queue's name, not its ARN: Karpenter resolves the URL with sqs:GetQueueUrl.
             interruptionQueue: v.interruptionQueueName,
         },
         serviceAccount: { name: KARPENTER_SERVICE_ACCOUNT },
         replicas: v.replicas,
+        podAnnotations: { [POD_IDENTITY_ANNOTATION]: v.podIdentityAssociationId },
         controller: {
-            resources: {
-                requests: { cpu: "1", memory: "1Gi" },
-                limits: { cpu: "1", memory: "1Gi" },
-            },
+            // The chart's documented way to set the region (values.yaml, controller.env example).
+            env: [{ name: "AWS_REGION", value: v.region }],
+            resources: controllerResources(v.managedVcpus),
         },
         // Pinned to the system node group. The chart's default affinity (no karpenter.sh/nodepool
         // label, one replica per host) is left as it is: Karpenter must never run on nodes it manages.
@@ -64,3 +95,6 @@ export function karpenterChartValues(v: KarpenterValuesInput): Record<string, un
         tolerations: systemTolerations(),
     };
 }
+
+/** Pod annotation carrying the Pod Identity association's ID (a new association rolls the pods). */
+export const POD_IDENTITY_ANNOTATION = "karpenter-spark.io/pod-identity-association";

@@ -1,7 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
-import { NatGatewayStrategy } from "../enums";
+import { EksAccessPolicy, NatGatewayStrategy } from "../enums";
 import { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSupportProblem } from "../karpenter/versions";
 import { ArgChecker, EKS_CLUSTER_NAME, IPV4_CIDR, KUBERNETES_VERSION, SEMVER } from "../validation";
+
+/** An IAM principal given access to the cluster through an EKS access entry. */
+export interface AdminPrincipal {
+    /** ARN of an IAM role or user, e.g. "arn:aws:iam::111122223333:role/platform-admins" (not an STS assumed-role ARN). */
+    principalArn: string;
+    /**
+     * The EKS access policy associated with the entry.
+     * @default "AmazonEKSClusterAdminPolicy"
+     */
+    accessPolicy?: EksAccessPolicy;
+    /**
+     * Namespaces the policy is limited to; cluster-wide when unset.
+     * @default cluster-wide
+     */
+    namespaces?: string[];
+}
 
 export interface KarpenterClusterArgs {
     /**
@@ -94,10 +110,40 @@ export interface KarpenterClusterArgs {
      */
     karpenterReplicas?: number;
     /**
+     * Total vCPUs of the NodePools Karpenter will manage (the sum of their CPU limits). Sizes the
+     * controller's requests and limits: Karpenter's memory grows with the nodes and pods it tracks.
+     * @default 1000
+     */
+    karpenterManagedVcpus?: number;
+    /**
+     * Protect the karpenter-crd Helm release (`protect`): deleting it deletes Karpenter's CRDs and
+     * with them every NodePool, EC2NodeClass and NodeClaim, so every node and job. It is always
+     * retained on delete. Dev stacks turn protection off so that `pulumi destroy` runs unattended.
+     * @default true
+     */
+    protectKarpenterCrds?: boolean;
+    /**
+     * IAM roles or users besides the deployer that get an EKS access entry and access policy.
+     * @default []
+     */
+    adminPrincipals?: AdminPrincipal[];
+    /**
+     * With existingVpcId: tag the existing subnets for Karpenter's discovery (an aws.ec2.Tag per
+     * subnet). Turn off when the subnets are tagged elsewhere; they are then checked at preview.
+     * @default true
+     */
+    tagExistingSubnets?: boolean;
+    /**
      * Tags for every AWS resource the component creates.
      * @default {}
      */
     tags?: Record<string, string>;
+}
+
+export interface ResolvedAdminPrincipal {
+    principalArn: string;
+    accessPolicy: EksAccessPolicy;
+    namespaces?: string[];
 }
 
 /** The arguments with every default applied and every value checked. */
@@ -118,7 +164,42 @@ export interface ResolvedKarpenterClusterArgs {
     systemNodeArchitecture: "arm64" | "amd64";
     systemNodeCount: number;
     karpenterReplicas: number;
+    karpenterManagedVcpus: number;
+    protectKarpenterCrds: boolean;
+    adminPrincipals: ResolvedAdminPrincipal[];
+    tagExistingSubnets: boolean;
     tags: Record<string, string>;
+}
+
+/** An IAM role or user ARN, as EKS access entries take it (partition, 12-digit account, role/ or user/ with an optional path). */
+export const IAM_PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:(role|user)\/[\w+=,.@\/-]{1,512}$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function checkAdminPrincipals(check: ArgChecker, value: unknown): ResolvedAdminPrincipal[] {
+    const allowed = 'a list of {principalArn: an IAM role or user ARN such as "arn:aws:iam::111122223333:role/admins", optional accessPolicy, optional namespaces}';
+    if (!Array.isArray(value)) {
+        check.fail("adminPrincipals", value, allowed);
+    }
+    const seen = new Set<string>();
+    return (value as AdminPrincipal[]).map((p) => {
+        const arn = p?.principalArn;
+        const assumed = typeof arn === "string" ? /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(arn) : null;
+        if (assumed) {
+            check.fail("adminPrincipals", arn, `an IAM role ARN, not an STS session: did you mean "arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}"?`);
+        }
+        if (typeof arn !== "string" || !IAM_PRINCIPAL_ARN.test(arn)) {
+            check.fail("adminPrincipals", arn, allowed);
+        }
+        if (seen.has(arn)) {
+            check.fail("adminPrincipals", arn, "each principal once (EKS allows one access entry per principal)");
+        }
+        seen.add(arn);
+        const accessPolicy = check.oneOf("adminPrincipals", p.accessPolicy ?? EksAccessPolicy.ClusterAdmin, EksAccessPolicy);
+        if (p.namespaces !== undefined && (!Array.isArray(p.namespaces) || p.namespaces.length === 0 || p.namespaces.some((n) => typeof n !== "string" || !NAMESPACE.test(n)))) {
+            check.fail("adminPrincipals", p.namespaces, "a non-empty list of Kubernetes namespace names, or unset for cluster-wide access");
+        }
+        return { principalArn: arn, accessPolicy, namespaces: p.namespaces };
+    });
 }
 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
@@ -209,6 +290,10 @@ export function resolveKarpenterClusterArgs(name: string, args: KarpenterCluster
         systemNodeArchitecture: graviton[0] ? "arm64" : "amd64",
         systemNodeCount,
         karpenterReplicas,
+        karpenterManagedVcpus: check.integer("karpenterManagedVcpus", args.karpenterManagedVcpus ?? 1000, 1, 1_000_000),
+        protectKarpenterCrds: check.boolean("protectKarpenterCrds", args.protectKarpenterCrds ?? true),
+        adminPrincipals: checkAdminPrincipals(check, args.adminPrincipals ?? []),
+        tagExistingSubnets: check.boolean("tagExistingSubnets", args.tagExistingSubnets ?? true),
         tags: { ...(args.tags ?? {}), "karpenter-spark.io/cluster": clusterName },
     };
 }

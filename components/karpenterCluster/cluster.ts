@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { createHash } from "crypto";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { eksSecretsKeyPolicy, eksServiceTrustPolicy } from "../iamTypes";
@@ -9,7 +10,14 @@ import { AwsScope } from "./scope";
 /** Every control-plane log type EKS can send to CloudWatch. */
 export const EKS_CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
-export function createControlPlane(name: string, a: ResolvedKarpenterClusterArgs, network: Network, scope: AwsScope, parent: pulumi.Resource): eks.Cluster {
+export function createControlPlane(
+    name: string,
+    a: ResolvedKarpenterClusterArgs,
+    network: Network,
+    scope: AwsScope,
+    addons: Partial<eks.ClusterOptions>,
+    parent: pulumi.Resource,
+): { cluster: eks.Cluster; discoveryTag: aws.ec2.Tag } {
     const secretsKey = a.secretsEncryption
         ? new aws.kms.Key(
               `${name}-secrets-key`,
@@ -72,16 +80,54 @@ export function createControlPlane(name: string, a: ResolvedKarpenterClusterArgs
             encryptionConfigKeyArn: secretsKey?.arn,
             serviceRole,
             deletionProtection: a.deletionProtection,
+            ...addons,
             tags: a.tags,
         },
         { parent, dependsOn: serviceRolePolicies },
     );
     // Karpenter's EC2NodeClass selects this group by tag, so its nodes share the system nodes' rules.
-    new aws.ec2.Tag(
+    const discoveryTag = new aws.ec2.Tag(
         `${name}-cluster-sg-discovery`,
-        { resourceId: cluster.eksCluster.vpcConfig.clusterSecurityGroupId, key: DISCOVERY_TAG_KEY, value: a.clusterName },
+        // The cluster's name from the cluster: the tag (and the discoveryTagValue output read from it) follows the cluster.
+        { resourceId: cluster.eksCluster.vpcConfig.clusterSecurityGroupId, key: DISCOVERY_TAG_KEY, value: cluster.eksCluster.name },
         { parent },
     );
-    return cluster;
+    return { cluster, discoveryTag };
+}
+
+/** A stable, short resource-name suffix for a principal ARN (reordering the list changes nothing). */
+function principalKey(arn: string): string {
+    return createHash("sha1").update(arn).digest("hex").slice(0, 8);
+}
+
+/** The access scope of an EKS access policy association. */
+export function accessScope(namespaces?: string[]): { type: string; namespaces?: string[] } {
+    return namespaces ? { type: "namespace", namespaces } : { type: "cluster" };
+}
+
+/**
+ * An access entry and an access policy association per admin principal: the API authentication
+ * mode gives the deployer (bootstrapClusterCreatorAdminPermissions) and no one else access
+ * (https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html).
+ */
+export function createAccessEntries(name: string, a: ResolvedKarpenterClusterArgs, cluster: eks.Cluster, scope: AwsScope, parent: pulumi.Resource) {
+    return a.adminPrincipals.map((p) => {
+        const key = principalKey(p.principalArn);
+        const entry = new aws.eks.AccessEntry(
+            `${name}-access-${key}`,
+            { clusterName: cluster.eksCluster.name, principalArn: p.principalArn, type: "STANDARD", tags: a.tags },
+            { parent },
+        );
+        return new aws.eks.AccessPolicyAssociation(
+            `${name}-access-${key}-policy`,
+            {
+                clusterName: cluster.eksCluster.name,
+                principalArn: entry.principalArn,
+                policyArn: pulumi.interpolate`arn:${scope.partition}:eks::aws:cluster-access-policy/${p.accessPolicy}`,
+                accessScope: accessScope(p.namespaces),
+            },
+            { parent },
+        );
+    });
 }
 

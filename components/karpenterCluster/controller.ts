@@ -136,7 +136,10 @@ export function createKarpenterController(
 
 export interface KarpenterChartDeps {
     provider: k8s.Provider;
+    cluster: eks.Cluster;
+    scope: AwsScope;
     queue: aws.sqs.Queue;
+    podIdentityAssociation: aws.eks.PodIdentityAssociation;
     /** Everything the controller needs before it starts and that must outlive it on destroy. */
     prerequisites: pulumi.Input<pulumi.Resource>[];
     /** What the karpenter-crd release waits for (the nodes it runs on). */
@@ -157,8 +160,29 @@ export function createKarpenterCharts(name: string, a: ResolvedKarpenterClusterA
             // chart ships them under crds/, which Helm installs once and never upgrades.
             timeout: 300,
         },
-        { ...chartOpts, dependsOn: deps.crdPrerequisites },
+        {
+            ...chartOpts,
+            dependsOn: deps.crdPrerequisites,
+            // The chart's CRDs carry no helm.sh/resource-policy: keep, so uninstalling the release
+            // deletes the CRDs and Kubernetes then deletes every NodePool, EC2NodeClass and NodeClaim
+            // (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/): never uninstall it.
+            retainOnDelete: true,
+            protect: a.protectKarpenterCrds,
+        },
     );
+    const values = pulumi
+        .all([deps.queue.name, deps.cluster.eksCluster.endpoint, deps.scope.region, deps.podIdentityAssociation.associationId])
+        .apply(([queueName, clusterEndpoint, region, podIdentityAssociationId]) =>
+            karpenterChartValues({
+                clusterName: a.clusterName,
+                clusterEndpoint,
+                region,
+                interruptionQueueName: queueName,
+                replicas: a.karpenterReplicas,
+                managedVcpus: a.karpenterManagedVcpus,
+                podIdentityAssociationId,
+            }),
+        );
     const karpenterRelease = new k8s.helm.v3.Release(
         `${name}-karpenter`,
         {
@@ -167,16 +191,15 @@ export function createKarpenterCharts(name: string, a: ResolvedKarpenterClusterA
             version: a.karpenterVersion,
             namespace: KARPENTER_NAMESPACE,
             skipCrds: true,
-            values: deps.queue.name.apply((queueName) =>
-                karpenterChartValues({ clusterName: a.clusterName, interruptionQueueName: queueName, replicas: a.karpenterReplicas }),
-            ),
+            values,
             // Wait for the controller to be Ready: NodePools applied before it would sit unreconciled.
             waitForJobs: true,
             timeout: 600,
         },
         // Everything the controller needs exists before it starts and outlives it on destroy,
-        // so that it can still terminate the instances it launched.
-        { ...chartOpts, dependsOn: [crdRelease, ...deps.prerequisites] },
+        // so that it can still terminate the instances it launched. The Pod Identity association
+        // in particular: a pod started before it never gets credentials (recovery: README, Operations).
+        { ...chartOpts, dependsOn: [crdRelease, deps.podIdentityAssociation, ...deps.prerequisites] },
     );
     return { crdRelease, karpenterRelease };
 }

@@ -2,13 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { systemNodeSelector, systemTolerations, Toleration } from "../karpenter/values";
 import { KarpenterClusterArgs, resolveKarpenterClusterArgs } from "./args";
-import { createControlPlane } from "./cluster";
+import { createAccessEntries, createControlPlane } from "./cluster";
 import { createInterruptionHandling, createKarpenterCharts, createKarpenterController, createKarpenterNodeRole } from "./controller";
 import { createNetwork } from "./network";
 import { awsScope } from "./scope";
-import { createAddons, createSystemNodeGroup } from "./systemNodes";
+import { clusterAddonArgs, createAddons, createSystemNodeGroup, resolveAddonVersions } from "./systemNodes";
 
-export { KarpenterClusterArgs, ResolvedKarpenterClusterArgs, resolveKarpenterClusterArgs } from "./args";
+export { AdminPrincipal, KarpenterClusterArgs, ResolvedKarpenterClusterArgs, resolveKarpenterClusterArgs } from "./args";
 export { EKS_CONTROL_PLANE_LOG_TYPES } from "./cluster";
 export { DISCOVERY_TAG_KEY } from "./network";
 
@@ -40,7 +40,7 @@ export class KarpenterCluster extends pulumi.ComponentResource {
     public readonly interruptionQueueName: pulumi.Output<string>;
     /** Value of the karpenter.sh/discovery tag on the node subnets and security group. */
     public readonly discoveryTagValue: pulumi.Output<string>;
-    /** The Karpenter version installed. */
+    /** The Karpenter chart version the deployed Helm release reports (its status), not the configured one. */
     public readonly karpenterVersion: pulumi.Output<string>;
     /** The Karpenter controller's Helm release; NodePools must be applied after it is ready. */
     public readonly karpenterRelease: k8s.helm.v3.Release;
@@ -65,10 +65,12 @@ export class KarpenterCluster extends pulumi.ComponentResource {
 
         const scope = awsScope(parent);
         const network = createNetwork(name, a, parent);
-        const cluster = createControlPlane(name, a, network, scope, parent);
+        const addonVersions = resolveAddonVersions(a, parent);
+        const { cluster, discoveryTag } = createControlPlane(name, a, network, scope, clusterAddonArgs(addonVersions), parent);
+        createAccessEntries(name, a, cluster, scope, parent);
         const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, { parent });
         const systemNodes = createSystemNodeGroup(name, a, cluster, network, scope, parent);
-        const { podIdentityAgent } = createAddons(name, a, cluster, systemNodes, parent);
+        const { podIdentityAgent } = createAddons(name, a, cluster, systemNodes, addonVersions, parent);
         const queue = createInterruptionHandling(name, a, parent);
         const nodeRole = createKarpenterNodeRole(name, a, cluster, scope, parent);
         const controller = createKarpenterController(name, a, cluster, scope, nodeRole.role, queue.queue, podIdentityAgent, parent);
@@ -77,10 +79,14 @@ export class KarpenterCluster extends pulumi.ComponentResource {
             a,
             {
                 provider,
+                cluster,
+                scope,
                 queue: queue.queue,
+                podIdentityAssociation: controller.podIdentityAssociation,
                 crdPrerequisites: [systemNodes.nodeGroup],
                 prerequisites: [
                     systemNodes.nodeGroup,
+                    podIdentityAgent,
                     controller.podIdentityAssociation,
                     ...controller.policyAttachments,
                     nodeRole.accessEntry,
@@ -92,7 +98,8 @@ export class KarpenterCluster extends pulumi.ComponentResource {
             parent,
         );
 
-        this.clusterName = pulumi.output(a.clusterName);
+        // Outputs that name cloud objects come from those objects, so a consumer waits for them.
+        this.clusterName = cluster.eksCluster.name;
         this.endpoint = cluster.eksCluster.endpoint;
         this.kubernetesVersion = cluster.eksCluster.version;
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
@@ -102,8 +109,10 @@ export class KarpenterCluster extends pulumi.ComponentResource {
         this.privateSubnetIds = network.privateSubnetIds;
         this.nodeRoleName = nodeRole.role.name;
         this.interruptionQueueName = queue.queue.name;
-        this.discoveryTagValue = pulumi.output(a.clusterName);
-        this.karpenterVersion = pulumi.output(a.karpenterVersion);
+        this.discoveryTagValue = discoveryTag.value;
+        // What Helm reports as deployed, not what was asked for: after a failed upgrade the
+        // upgrade-path check must compare against the version that is actually running.
+        this.karpenterVersion = karpenterRelease.status.version;
         this.karpenterRelease = karpenterRelease;
         this.systemNodeSelector = systemNodeSelector();
         this.systemTolerations = systemTolerations();

@@ -7,10 +7,11 @@ import { CapacityType, ConsolidationPolicy, SparkRole } from "../enums";
 export const SPARK_ROLE_KEY = "karpenter-spark.io/spark-role";
 
 /**
- * Makes `pulumi destroy` (and any replacement) wait until Kubernetes has deleted the object's
- * dependents: a NodePool's NodeClaims, and through their finalizers the EC2 instances. Without
- * it the delete returns at once and the instances can outlive the controller that would
- * terminate them.
+ * Foreground deletion: `pulumi destroy` (and any replacement) waits until Kubernetes has deleted
+ * the object's dependents, a NodePool's NodeClaims and through their finalizers the EC2 instances.
+ * It is the Kubernetes provider's default already (pulumi/pulumi-kubernetes#3011 added the
+ * annotation to choose another); it is spelled out so that no provider default change or
+ * provider-level setting can turn it into a background delete that returns while instances run.
  */
 export const FOREGROUND_DELETION = { "pulumi.com/deletionPropagationPolicy": "foreground" } as const;
 
@@ -162,6 +163,25 @@ export function nodePoolRequirements(i: NodePoolInput): Requirement[] {
         requirements.push({ key: "node.kubernetes.io/instance-type", operator: "Exists", minValues: i.minInstanceTypes });
     }
     return requirements;
+}
+
+/** Seconds in a Karpenter duration ("1h30m", "90s"). */
+export function durationSeconds(d: string): number {
+    const unit: Record<string, number> = { s: 1, m: 60, h: 3600 };
+    return [...d.matchAll(/(\d+)([smh])/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u], 0);
+}
+
+/** Margin over the pools' terminationGracePeriod for the instance to terminate and the finalizers to clear. */
+export const DELETE_MARGIN_SECONDS = 600;
+
+/**
+ * How long Pulumi waits for a NodePool or EC2NodeClass delete: the longest the pools' nodes may take
+ * to drain (terminationGracePeriod, after which Karpenter forces them) plus a margin, instead of the
+ * Kubernetes provider's 10 minutes (https://www.pulumi.com/registry/packages/kubernetes/api-docs/apiextensions/customresource/).
+ */
+export function deleteTimeout(terminationGracePeriods: (string | undefined)[]): string {
+    const longest = Math.max(0, ...terminationGracePeriods.map((t) => (t ? durationSeconds(t) : 0)));
+    return `${Math.ceil((longest + DELETE_MARGIN_SECONDS) / 60)}m`;
 }
 
 export function nodePoolManifest(i: NodePoolInput): KubernetesManifest {

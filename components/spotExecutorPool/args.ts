@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, SparkRole } from "../enums";
-import { DEFAULT_AMI_VERSION, DisruptionBudget, NodePoolInput } from "../pools/specs";
+import { DEFAULT_AMI_VERSION, deleteTimeout, DisruptionBudget, NodePoolInput } from "../pools/specs";
 import {
     AL2023_AMI_VERSION,
     ArgChecker,
@@ -95,9 +95,11 @@ export interface SpotExecutorPoolArgs {
     /** Total memory the executor pool may run at once, in GiB; unlimited when unset. */
     executorMemoryLimitGi?: number;
     /**
-     * When Karpenter may consolidate executor nodes. Executors decommission gracefully, so
-     * replacing underused nodes is safe and saves money.
-     * @default "WhenEmptyOrUnderutilized"
+     * When Karpenter may consolidate executor nodes. "WhenEmpty" never evicts a running executor
+     * for cost: moving executors off an under-utilized node mid-job loses their shuffle files and
+     * recomputes stages (README, "Consolidation"). "WhenEmptyOrUnderutilized" and "Balanced" trade
+     * that for a lower bill between jobs.
+     * @default "WhenEmpty"
      */
     executorConsolidationPolicy?: ConsolidationPolicy;
     /**
@@ -106,8 +108,9 @@ export interface SpotExecutorPoolArgs {
      */
     executorConsolidateAfter?: string;
     /**
-     * Limits on how many executor nodes Karpenter disrupts at once.
-     * @default [{ nodes: "10%" }]
+     * Limits on how many executor nodes Karpenter disrupts at once, by reason: empty nodes all at
+     * once, drift (AMI, Kubernetes version, pool changes) and under-utilization 10% at a time.
+     * @default [{ nodes: "100%", reasons: ["Empty"] }, { nodes: "10%", reasons: ["Drifted", "Underutilized"] }]
      */
     executorDisruptionBudgets?: DisruptionBudget[];
     /**
@@ -115,7 +118,17 @@ export interface SpotExecutorPoolArgs {
      * @default "720h"
      */
     executorExpireAfter?: string;
-    /** The longest Karpenter waits for an executor node to drain before it forces it, e.g. "10m"; unbounded when unset. */
+    /**
+     * The longest a Spark job may run: both pools' terminationGracePeriod, so that an expired or
+     * drifted node whose driver carries karpenter.sh/do-not-disrupt is drained at the latest this
+     * long after Karpenter starts, instead of never; also bounds how long `pulumi destroy` waits.
+     * @default "24h"
+     */
+    maxJobDuration?: string;
+    /**
+     * The longest Karpenter waits for an executor node to drain before it forces it, e.g. "10m".
+     * @default maxJobDuration
+     */
     executorTerminationGracePeriod?: string;
     /** Priority of the executor pool among NodePools that could run the same pods (1-100); none when unset. */
     executorWeight?: number;
@@ -173,6 +186,8 @@ export interface ResolvedSpotExecutorPoolArgs {
     instanceStoreRaid0: boolean;
     driverPool: NodePoolInput;
     executorPool: NodePoolInput;
+    /** customTimeouts.delete of the NodePools and the EC2NodeClass. */
+    deleteTimeout: string;
     tags: Record<string, string>;
 }
 
@@ -200,6 +215,17 @@ function checkBudgets(check: ArgChecker, arg: string, value: unknown): Disruptio
         }
     }
     return value as DisruptionBudget[];
+}
+
+/**
+ * Budgets by disruption reason: empty nodes go all at once (nothing runs on them), the rest at
+ * `nodes` at a time (https://karpenter.sh/docs/concepts/disruption/#reasons).
+ */
+export function defaultBudgets(nodes: string, reasons: string[]): DisruptionBudget[] {
+    return [
+        { nodes: "100%", reasons: ["Empty"] },
+        { nodes, reasons },
+    ];
 }
 
 /** Applies the defaults (all in this one place) and validates; throws before anything is registered. */
@@ -234,6 +260,7 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
     const duration = (arg: string, value: string, pattern: RegExp) =>
         check.string(arg, value, pattern, pattern === KARPENTER_DURATION ? DURATION_ALLOWED : `${DURATION_ALLOWED}, or "Never"`);
 
+    const maxJobDuration = duration("maxJobDuration", args.maxJobDuration ?? "24h", KARPENTER_DURATION);
     const executorPool: NodePoolInput = {
         name: `${poolName}-executors`,
         nodeClassName: poolName,
@@ -251,17 +278,13 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         cpuLimit: check.positiveNumber("executorCpuLimit", args.executorCpuLimit ?? 1000, "1000"),
         memoryLimitGi:
             args.executorMemoryLimitGi === undefined ? undefined : check.positiveNumber("executorMemoryLimitGi", args.executorMemoryLimitGi, "4000"),
-        consolidationPolicy: check.oneOf(
-            "executorConsolidationPolicy",
-            args.executorConsolidationPolicy ?? ConsolidationPolicy.WhenEmptyOrUnderutilized,
-            ConsolidationPolicy,
-        ),
+        consolidationPolicy: check.oneOf("executorConsolidationPolicy", args.executorConsolidationPolicy ?? ConsolidationPolicy.WhenEmpty, ConsolidationPolicy),
         consolidateAfter: duration("executorConsolidateAfter", args.executorConsolidateAfter ?? "1m", KARPENTER_DURATION_OR_NEVER),
-        budgets: checkBudgets(check, "executorDisruptionBudgets", args.executorDisruptionBudgets ?? [{ nodes: "10%" }]),
+        budgets: checkBudgets(check, "executorDisruptionBudgets", args.executorDisruptionBudgets ?? defaultBudgets("10%", ["Drifted", "Underutilized"])),
         expireAfter: duration("executorExpireAfter", args.executorExpireAfter ?? "720h", KARPENTER_DURATION_OR_NEVER),
         terminationGracePeriod:
             args.executorTerminationGracePeriod === undefined
-                ? undefined
+                ? maxJobDuration
                 : duration("executorTerminationGracePeriod", args.executorTerminationGracePeriod, KARPENTER_DURATION),
         weight: args.executorWeight === undefined ? undefined : check.integer("executorWeight", args.executorWeight, 1, 100),
     };
@@ -278,8 +301,12 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         // Drivers are never consolidated while they run (WhenEmpty) and carry do-not-disrupt.
         consolidationPolicy: ConsolidationPolicy.WhenEmpty,
         consolidateAfter: duration("driverConsolidateAfter", args.driverConsolidateAfter ?? "1m", KARPENTER_DURATION_OR_NEVER),
-        budgets: [{ nodes: "10%" }],
+        budgets: defaultBudgets("10%", ["Drifted"]),
         expireAfter: duration("driverExpireAfter", args.driverExpireAfter ?? "720h", KARPENTER_DURATION_OR_NEVER),
+        // Karpenter evicts do-not-disrupt pods once a draining node's terminationGracePeriod has passed
+        // (https://karpenter.sh/docs/concepts/nodepools/#spectemplatespecterminationgraceperiod);
+        // without one an expired driver node waits for its driver forever.
+        terminationGracePeriod: maxJobDuration,
     };
     return {
         clusterName: args.clusterName,
@@ -290,6 +317,7 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         instanceStoreRaid0: check.boolean("instanceStoreRaid0", args.instanceStoreRaid0 ?? false),
         driverPool,
         executorPool,
+        deleteTimeout: deleteTimeout([driverPool.terminationGracePeriod, executorPool.terminationGracePeriod]),
         tags: { ...(args.tags ?? {}), "karpenter-spark.io/pool": poolName },
     };
 }

@@ -15,13 +15,14 @@ export function createNodeClass(name: string, a: ResolvedSpotExecutorPoolArgs, p
     const nodeClass = pulumi.all([a.clusterName, a.nodeRoleName]).apply(([clusterName, nodeRoleName]) =>
         ec2NodeClassManifest({ ...nodeClassInput, clusterName, nodeRoleName, tags: { ...a.tags, "karpenter-spark.io/cluster": clusterName } }),
     );
-    return karpenterObject(`${name}-node-class`, nodeClass, EC2_NODE_CLASS_TYPE, { parent });
+    // Deleted after both pools, and only once their nodes are gone (foreground): same wait.
+    return karpenterObject(`${name}-node-class`, nodeClass, EC2_NODE_CLASS_TYPE, { parent, customTimeouts: { delete: a.deleteTimeout } });
 }
 
 /** The driver and executor NodePools, after their node class. */
 export function createNodePools(name: string, a: ResolvedSpotExecutorPoolArgs, nodeClass: pulumi.Resource, parent: pulumi.Resource) {
     const [drivers, executors] = [a.driverPool, a.executorPool].map((pool) =>
-        karpenterObject(`${name}-${pool.role}s`, nodePoolManifest(pool), NODE_POOL_TYPE, { parent, dependsOn: [nodeClass] }),
+        karpenterObject(`${name}-${pool.role}s`, nodePoolManifest(pool), NODE_POOL_TYPE, { parent, dependsOn: [nodeClass], customTimeouts: { delete: a.deleteTimeout } }),
     );
     return { drivers, executors };
 }

@@ -6,7 +6,7 @@ import { one, rendered } from "../helpers/render";
  * Values whose content is a Kubernetes object or label map that values.yaml does not spell out
  * (a node selector's labels, a container's resources): below these, any key is the user's own.
  */
-const KUBERNETES_VALUES = new Set(["nodeSelector", "tolerations", "affinity", "resources", "topologySpreadConstraints", "securityContext", "labels", "annotations"]);
+const KUBERNETES_VALUES = new Set(["nodeSelector", "tolerations", "affinity", "resources", "topologySpreadConstraints", "securityContext", "labels", "annotations", "podAnnotations"]);
 
 /**
  * Every path in `values` that the chart's defaults do not have, or where our value's JSON type

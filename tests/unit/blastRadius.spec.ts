@@ -11,7 +11,7 @@ const K = "karpenter-spark";
 const CASES: [string, string, string[]][] = [
     ["executorInstanceCategories", '["c","m"]', ["kubernetes:karpenter.sh/v1:NodePool: spark-pools-executors"]],
     ["executorCpuLimit", "400", ["kubernetes:karpenter.sh/v1:NodePool: spark-pools-executors"]],
-    ["executorConsolidationPolicy", "WhenEmpty", ["kubernetes:karpenter.sh/v1:NodePool: spark-pools-executors"]],
+    ["executorConsolidationPolicy", "WhenEmptyOrUnderutilized", ["kubernetes:karpenter.sh/v1:NodePool: spark-pools-executors"]],
     ["executorConsolidateAfter", "10m", ["kubernetes:karpenter.sh/v1:NodePool: spark-pools-executors"]],
     ["karpenterVersion", "1.13.2", ["kubernetes:helm.sh/v3:Release: cluster-karpenter", "kubernetes:helm.sh/v3:Release: cluster-karpenter-crd"]],
     ["deployExampleJob", "false", ["kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication: spark-pi"]],
@@ -38,8 +38,10 @@ describe("blast radius: one setting changed, everything else untouched", () => {
     it("upgrades the system nodes with the control plane", async () => {
         const base = await rendered("prod");
         const next = await rendered("prod", { [`${K}:kubernetesVersion`]: "1.34" });
-        expect(diffRegistrations(base.registrations, next.registrations).map((c) => [c.name, c.inputs])).to.deep.equal([
-            ["cluster-eks", ["version"]],
+        expect(diffRegistrations(base.registrations, next.registrations).map((c) => [c.name, c.inputs]).sort()).to.deep.equal([
+            // The add-ons follow: their versions are resolved for the new Kubernetes minor.
+            ["cluster-eks", ["corednsAddonOptions", "kubeProxyAddonOptions", "version", "vpcCniOptions"]],
+            ["cluster-pod-identity-agent", ["addonVersion"]],
             ["cluster-system", ["version"]],
         ]);
     });

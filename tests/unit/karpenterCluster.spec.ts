@@ -54,7 +54,7 @@ describe("KarpenterCluster (mocked)", () => {
 
     it("runs a tainted On-Demand Graviton system node group that only system pods and Karpenter tolerate", () => {
         const ng = one(prod, "eks:index:ManagedNodeGroup").inputs as any;
-        expect(ng).to.include({ capacityType: "ON_DEMAND", amiType: "AL2023_ARM_64_STANDARD", nodeGroupName: "system" });
+        expect(ng).to.include({ capacityType: "ON_DEMAND", amiType: "AL2023_ARM_64_STANDARD", nodeGroupNamePrefix: "system-" });
         expect(ng.scalingConfig).to.deep.equal({ minSize: 3, desiredSize: 3, maxSize: 4 });
         expect(ng.taints).to.deep.equal([{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]);
         expect(ng.labels).to.deep.equal({ "karpenter-spark.io/node-group": "system" });
@@ -84,9 +84,9 @@ describe("KarpenterCluster (mocked)", () => {
         expect(crd).to.include({ chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: "1.14.1", namespace: "kube-system", name: "karpenter-crd" });
         expect(crd.skipCrds ?? false).to.equal(false);
         expect(main).to.include({ chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1", namespace: "kube-system", name: "karpenter", skipCrds: true, waitForJobs: true });
-        expect(main.values.settings).to.deep.equal({ clusterName: "karpenter-spark-dev", interruptionQueue: "karpenter-spark-dev" });
+        expect(main.values.settings).to.deep.include({ clusterName: "karpenter-spark-dev", interruptionQueue: "karpenter-spark-dev" });
         expect(main.values.settings.interruptionQueue).to.not.match(/^arn:/);
-        expect(main.values.controller.resources).to.deep.equal({ requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } });
+        expect(main.values.controller.resources).to.deep.equal({ requests: { cpu: "1", memory: "2Gi" }, limits: { memory: "2Gi" } });
         expect([(one(dev, "kubernetes:helm.sh/v3:Release", "cluster-karpenter").inputs.values as any).replicas, (one(prod, "kubernetes:helm.sh/v3:Release", "cluster-karpenter").inputs.values as any).replicas]).to.deep.equal([1, 2]);
     });
 

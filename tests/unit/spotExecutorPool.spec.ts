@@ -53,7 +53,7 @@ describe("SpotExecutorPool (mocked)", () => {
             expect(req(p.executorPool, "karpenter.sh/capacity-type").values).to.deep.equal(["spot"]);
         });
 
-        it("gives executors the seed's requirements, limits and disruption", () => {
+        it("gives executors the seed's requirements and limits, and disruption that never evicts them for cost", () => {
             const e = p.executorPool;
             // Diversity by family, not category; at most 16xlarge; no bare metal (bench:costs).
             expect(req(e, "karpenter.k8s.aws/instance-category")).to.deep.equal({ key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m", "r"] });
@@ -66,7 +66,14 @@ describe("SpotExecutorPool (mocked)", () => {
             expect(req(e, "kubernetes.io/arch").values).to.deep.equal(["amd64"]);
             expect(req(e, "node.kubernetes.io/instance-type")).to.deep.equal({ key: "node.kubernetes.io/instance-type", operator: "Exists", minValues: 10 });
             expect(e.spec.limits).to.deep.equal({ cpu: "1000" });
-            expect(e.spec.disruption).to.deep.equal({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "1m", budgets: [{ nodes: "10%" }] });
+            expect(e.spec.disruption).to.deep.equal({
+                consolidationPolicy: "WhenEmpty",
+                consolidateAfter: "1m",
+                budgets: [
+                    { nodes: "100%", reasons: ["Empty"] },
+                    { nodes: "10%", reasons: ["Drifted", "Underutilized"] },
+                ],
+            });
             expect(e.spec.template.spec.expireAfter).to.equal("720h");
         });
 
