@@ -550,10 +550,10 @@ function crossCheck(c: StackConfig, prefix: string, problems: Problems): void {
         problems.add(`${prefix}kubernetesVersion`, `${prefix}kubernetesVersion`, c.kubernetesVersion, `${support} (karpenterVersion is ${c.karpenterVersion})`);
     }
     if ((c.existingVpcId === undefined) !== (c.existingPrivateSubnetIds === undefined)) {
-        invalid(`${prefix}existingPrivateSubnetIds`, c.existingPrivateSubnetIds ?? [], "existingVpcId and existingPrivateSubnetIds together, or neither (to create a VPC)");
+        problems.add(`${prefix}existingPrivateSubnetIds`, `${prefix}existingPrivateSubnetIds`, c.existingPrivateSubnetIds ?? [], "existingVpcId and existingPrivateSubnetIds together, or neither (to create a VPC)");
     }
     if (c.existingPrivateSubnetIds !== undefined && c.existingPrivateSubnetIds.length < 2) {
-        invalid(`${prefix}existingPrivateSubnetIds`, c.existingPrivateSubnetIds, "at least 2 subnets, in different availability zones (EKS requires two zones)");
+        problems.add(`${prefix}existingPrivateSubnetIds`, `${prefix}existingPrivateSubnetIds`, c.existingPrivateSubnetIds, "at least 2 subnets, in different availability zones (EKS requires two zones)");
     }
     if (c.karpenterReplicas > c.systemNodeCount) {
         problems.add(
