@@ -616,6 +616,22 @@ export function monthly(e: JobEstimate, idle: IdleFloor, runsPerDay: number): Mo
     };
 }
 
+/** A month of several workloads, each run `runsPerDay` times: one idle floor, the largest always-on cluster. */
+export function monthlyAll(estimates: JobEstimate[], idle: IdleFloor, runsPerDay: number): MonthlyRow {
+    const rows = estimates.map((e) => monthly(e, idle, runsPerDay));
+    const floor = idle.usdPerMonth;
+    const sumBeyond = (k: keyof MonthlyRow, base: (e: JobEstimate) => number) => rows.reduce((s, r, i) => s + r[k] - base(estimates[i]), 0);
+    const staticCluster = Math.max(...estimates.map((e) => e.staticCluster.usdPerHour)) * HOURS_PER_MONTH;
+    return {
+        runsPerDay,
+        karpenterSpark: floor + sumBeyond("karpenterSpark", () => floor),
+        staticOnDemand: floor + staticCluster + sumBeyond("staticOnDemand", (e) => floor + e.staticCluster.usdPerHour * HOURS_PER_MONTH),
+        clusterAutoscalerSpot: floor + sumBeyond("clusterAutoscalerSpot", () => floor),
+        emrOnEks: floor + sumBeyond("emrOnEks", () => floor),
+        emrServerless: sumBeyond("emrServerless", () => 0),
+    };
+}
+
 export type Alternative = Exclude<keyof MonthlyRow, "runsPerDay" | "karpenterSpark">;
 export const ALTERNATIVES: Alternative[] = ["staticOnDemand", "clusterAutoscalerSpot", "emrOnEks", "emrServerless"];
 
@@ -635,6 +651,11 @@ export function breakEven(e: JobEstimate, idle: IdleFloor): { alternative: Alter
         const x = -fixedDiff / slopeDiff;
         if (x <= 0) {
             return { alternative, cheaperWhen: slopeDiff < 0 ? "always" : "never" };
+        }
+        // One always-on cluster sized for the job runs it back to back at most this often.
+        const fit = Math.floor((24 * 60) / e.workload.durationMinutes);
+        if (alternative === "staticOnDemand" && x > fit) {
+            return { alternative, runsPerDay: x, cheaperWhen: `never (above ${x.toFixed(1)} runs/day, but one cluster runs at most ${fit} a day)` };
         }
         return { alternative, runsPerDay: x, cheaperWhen: slopeDiff < 0 ? `above ${x.toFixed(1)} runs/day` : `below ${x.toFixed(1)} runs/day` };
     });

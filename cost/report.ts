@@ -1,5 +1,5 @@
 // The estimator's text report and its --json document.
-import { ALTERNATIVES, ASSUMPTIONS, breakEven, IdleFloor, JobEstimate, monthly, MonthlyRow } from "./estimate";
+import { ALTERNATIVES, ASSUMPTIONS, breakEven, IdleFloor, JobEstimate, monthly, monthlyAll, MonthlyRow } from "./estimate";
 
 const usd = (n: number) => (n < 0.1 ? `$${n.toFixed(4)}` : n < 10 ? `$${n.toFixed(3)}` : `$${n.toFixed(2)}`);
 const pct = (n: number) => `${n.toFixed(0)}%`;
@@ -41,7 +41,8 @@ export function estimateJson(estimates: JobEstimate[], idle: IdleFloor, runsPerD
             monthly: runsPerDay.map((r) => monthly(e, idle, r)),
         })),
         idleFloor: idle,
-        monthly: estimates.length ? runsPerDay.map((r) => monthly(estimates[0], idle, r)) : [],
+        /** Every listed workload run runsPerDay times a day, one idle floor. */
+        monthly: estimates.length ? runsPerDay.map((r) => monthlyAll(estimates, idle, r)) : [],
         assumptions: ASSUMPTIONS,
     };
 }

@@ -2,8 +2,7 @@
 // [--cross-az-shuffle] [--json] [--live]`: what Spark jobs cost on the NodePools the stack renders
 // (offline, from the same render as `npm run render`), per run and per month with the idle floor,
 // against an always-on cluster, Cluster Autoscaler, EMR on EKS and EMR Serverless.
-import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { distance } from "fastest-levenshtein";
+import { Command, InvalidArgumentError } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { EstimateError, loadCatalog, regionPricing } from "../cost/catalog";
@@ -11,7 +10,8 @@ import { estimateJob, idleFloor, stackFacts } from "../cost/estimate";
 import { DEFAULT_RUNS_PER_DAY, estimateJson, formatEstimate } from "../cost/report";
 import { regionServicePrices } from "../cost/services";
 import { loadWorkload } from "../cost/spark";
-import { readStackConfig, RenderError, renderStack } from "./render";
+import { createCommand, didYouMean, runCli, UserError } from "./cli";
+import { readStackConfig, RenderError, renderStack, resolveStack, ROOT } from "./render";
 
 export const WORKLOAD_DIR = path.join(__dirname, "..", "cost", "workloads");
 export const REFERENCE_WORKLOADS = fs
@@ -29,10 +29,7 @@ export function resolveWorkload(nameOrPath: string): string {
     if (fs.existsSync(nameOrPath)) {
         return nameOrPath;
     }
-    const near = REFERENCE_WORKLOADS.find((w) => distance(w, nameOrPath) <= 3);
-    throw new EstimateError(
-        `invalid --workload: got ${JSON.stringify(nameOrPath)}; allowed: a reference workload (${REFERENCE_WORKLOADS.join(", ")}) or a path to a workload file${near ? ` (did you mean ${near}?)` : ""}`,
-    );
+    throw new UserError(`invalid --workload: got ${JSON.stringify(nameOrPath)}; allowed: a reference workload (${REFERENCE_WORKLOADS.join(", ")}) or a path to a workload file${didYouMean(nameOrPath, REFERENCE_WORKLOADS)}`);
 }
 
 function positiveNumber(value: string): number {
@@ -44,27 +41,58 @@ function positiveNumber(value: string): number {
 }
 
 export function program(): Command {
-    return new Command("estimate")
-        .description("What Spark jobs cost on a stack's NodePools, per run and per month, against the alternatives")
+    return createCommand("estimate", "What Spark jobs cost on a stack's NodePools, per run and per month, against the alternatives")
         .argument("<stack>", "stack name (Pulumi.<stack>.yaml)")
-        .option("--workload <name-or-path...>", `reference workload (${REFERENCE_WORKLOADS.join(", ")}) or a workload file; repeatable`, ["spark-pi"])
+        .option("--workload <name-or-path...>", `reference workload (${REFERENCE_WORKLOADS.join(", ")}) or a workload file; several allowed`, ["spark-pi"])
         .option("--region <region>", "price in this region instead of the stack's")
         .option("--runs-per-day <n>", `runs per day for the monthly view (default: a table for ${DEFAULT_RUNS_PER_DAY.join(", ")})`, positiveNumber)
         .option("--cross-az-shuffle", "price the workload's shuffle as crossing availability zones", false)
         .option("--json", "machine-readable output", false)
         .option("--live", "current prices from the AWS APIs (needs AWS credentials)", false)
-        .option("--debug", "print stack traces", false)
-        .addHelpText("after", `\nReference workloads (cost/workloads): ${REFERENCE_WORKLOADS.join(", ")}`)
-        .exitOverride()
-        .configureOutput({ writeErr: () => undefined });
+        .addHelpText("after", `\nReference workloads (cost/workloads): ${REFERENCE_WORKLOADS.join(", ")}\n`);
 }
 
-export async function main(argv: string[], out: (s: string) => void = console.log): Promise<void> {
-    const cmd = program();
-    cmd.parse(argv, { from: "user" });
-    const values = cmd.opts<{ workload: string[]; region?: string; runsPerDay?: number; crossAzShuffle: boolean; json: boolean; live: boolean }>();
-    const stack = cmd.args[0];
-    const workloads = values.workload.map((w) => loadWorkload(resolveWorkload(w)));
+interface EstimateOpts {
+    workload: string[];
+    region?: string;
+    runsPerDay?: number;
+    crossAzShuffle: boolean;
+    json: boolean;
+    live: boolean;
+}
+
+/** Every user error in the arguments, all at once, before anything is rendered. */
+function checkArgs(stackArg: string, values: EstimateOpts): { stack: string; files: string[] } {
+    const problems: string[] = [];
+    const attempt = <T>(f: () => T): T | undefined => {
+        try {
+            return f();
+        } catch (e) {
+            if (e instanceof UserError) {
+                problems.push(...e.problems);
+                return undefined;
+            }
+            throw e;
+        }
+    };
+    const stack = attempt(() => resolveStack(stackArg, ROOT));
+    const files = values.workload.map((w) => attempt(() => resolveWorkload(w)));
+    if (values.region !== undefined) {
+        const catalog = loadCatalog();
+        const known = Object.keys(catalog.onDemandMultipliers).filter((r) => catalog.spot[r]).sort();
+        if (!known.includes(values.region)) {
+            problems.push(`invalid --region: got ${JSON.stringify(values.region)}; allowed: a region with On-Demand and Spot Advisor data: ${known.join(", ")}${didYouMean(values.region, known)}`);
+        }
+    }
+    if (problems.length > 0 || stack === undefined) {
+        throw new UserError(problems);
+    }
+    return { stack, files: files as string[] };
+}
+
+export async function estimate(stackArg: string, values: EstimateOpts, out: (s: string) => void = console.log): Promise<void> {
+    const { stack, files } = checkArgs(stackArg, values);
+    const workloads = files.map((f) => loadWorkload(f));
     const config = readStackConfig(stack);
     const rendered = await renderStack({ stack, config });
     const region = values.region ?? rendered.region;
@@ -86,21 +114,13 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     out(values.json ? JSON.stringify(estimateJson(estimates, idle, runsPerDay, asOf), null, 2) : estimates.map((e) => formatEstimate(e, idle, runsPerDay, asOf)).join("\n\n"));
 }
 
+/** Parses `argv` (without node and the script) and runs the estimate: for tests and other tools. */
+export async function main(argv: string[], out: (s: string) => void = console.log): Promise<void> {
+    const cmd = program();
+    cmd.parse(argv, { from: "user" });
+    await estimate(cmd.args[0], cmd.opts<EstimateOpts>(), out);
+}
+
 if (require.main === module) {
-    const argv = process.argv.slice(2);
-    main(argv).catch((e) => {
-        if (e instanceof CommanderError) {
-            if (e.exitCode === 0) {
-                process.exit(0);
-            }
-            console.error(`error: ${e.message.replace(/^error: /, "")}`);
-            process.exit(2);
-        }
-        if (e instanceof EstimateError || e instanceof RenderError) {
-            console.error(`error: ${e.message}`);
-            process.exit(2);
-        }
-        console.error(argv.includes("--debug") ? e : `error: ${(e as Error).message} (run with --debug for the stack trace)`);
-        process.exit(1);
-    });
+    runCli(program(), (stack: string, opts: Record<string, any>) => estimate(stack, opts as EstimateOpts), { userErrors: [EstimateError, RenderError] });
 }

@@ -11,6 +11,7 @@ import {
     HOURS_PER_MONTH,
     idleFloor,
     monthly,
+    monthlyAll,
     priceCapacityOptimized,
     stackFacts,
 } from "../../cost/estimate";
@@ -18,6 +19,7 @@ import { Offering, pack } from "../../cost/packing";
 import { estimateJson } from "../../cost/report";
 import { loadServicePrices, regionServicePrices } from "../../cost/services";
 import { loadWorkload, Workload } from "../../cost/spark";
+import { UserError } from "../../tools/cli";
 import { main, REFERENCE_WORKLOADS, resolveWorkload } from "../../tools/estimate";
 import { rendered } from "../helpers/render";
 
@@ -195,6 +197,9 @@ describe("cost: the monthly view", () => {
         expect(m.emrServerless).to.be.closeTo(runs(4) * e.baselines.emrServerless, 1e-6);
         expect(m.staticOnDemand).to.be.greaterThan(idle.usdPerMonth + e.staticCluster.usdPerHour * HOURS_PER_MONTH - 1e-6);
         for (const b of breakEven(e, idle)) {
+            if (b.alternative === "staticOnDemand" && b.runsPerDay !== undefined && b.runsPerDay > (24 * 60) / e.workload.durationMinutes) {
+                expect(b.cheaperWhen).to.match(/^never \(above .* but one cluster runs at most 32 a day\)$/);
+            }
             if (b.runsPerDay !== undefined) {
                 const at = monthly(e, idle, b.runsPerDay);
                 expect(at[b.alternative], b.alternative).to.be.closeTo(at.karpenterSpark, 1e-6);
@@ -255,7 +260,7 @@ describe("cost: the estimate CLI", () => {
         expect(resolveWorkload("medium-etl")).to.match(/cost\/workloads\/medium-etl\.yaml$/);
         const file = resolveWorkload("medium-etl");
         expect(resolveWorkload(file)).to.equal(file);
-        expect(() => resolveWorkload("medium-elt")).to.throw(EstimateError, /invalid --workload: got "medium-elt"; allowed: .*spark-pi.*\(did you mean medium-etl\?\)/);
+        expect(() => resolveWorkload("medium-elt")).to.throw(UserError, /invalid --workload: got "medium-elt"; allowed: .*spark-pi.* or a path to a workload file; did you mean "medium-etl"\?/);
     });
 
     it("--json carries the fields the issue lists", async function () {
@@ -291,6 +296,13 @@ describe("cost: the estimate CLI", () => {
                 expect(Number.isFinite(v)).to.equal(true);
             }
         }
+        // Two workloads a month: one idle floor, both workloads' runs.
+        const { e: pi, idle } = await estimate("prod", "spark-pi");
+        const { e: etl } = await estimate("prod", "medium-etl");
+        const both = monthlyAll([pi, etl], idle, 4);
+        expect(both.karpenterSpark).to.be.closeTo(monthly(pi, idle, 4).karpenterSpark + monthly(etl, idle, 4).karpenterSpark - idle.usdPerMonth, 1e-6);
+        expect(both.emrServerless).to.be.closeTo(monthly(pi, idle, 4).emrServerless + monthly(etl, idle, 4).emrServerless, 1e-6);
+        expect(doc.monthly[1].karpenterSpark).to.be.closeTo(both.karpenterSpark, 1e-6);
         const one = estimateJson([], { items: [], usdPerHour: 0, usdPerMonth: 0 }, [2], "x");
         expect(one.monthly).to.deep.equal([]);
     });
