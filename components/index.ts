@@ -23,5 +23,3 @@ export { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT, systemNodeSelector, systemTolerat
 export { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION } from "./karpenter/versions";
 export { DEFAULT_SPARK_IMAGE, SPARK_VERSION } from "./spark/sparkPi";
 export { DEFAULT_SPARK_OPERATOR_VERSION } from "./spark/values";
-// The per-environment configuration schema, for projects that read their stacks like this one.
-export { CONFIG_KEYS, ConfigError, ConfigKey, parseStackConfig, StackConfig } from "../stacks/config";
