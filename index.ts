@@ -1,5 +1,4 @@
-// The Pulumi program. Pulumi calls the exported function and publishes what it resolves to as
-// the stack's outputs; `npm run render -- <stack>` runs the same function under mocks.
-import { runStack } from "./stacks/platform";
-
-export = runStack;
+// The package's source entry point: Pulumi's component analyser (which `pulumi package add` runs
+// for Python, Go, .NET and YAML consumers) starts here, with tsconfig.json scoped to components/.
+// The Pulumi program of this repository is program.ts.
+export * from "./components";

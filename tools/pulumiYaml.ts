@@ -30,7 +30,7 @@ export function pulumiProject(): Record<string, unknown> {
         description: "Apache Spark on EKS with Karpenter: executors on Spot, drivers On-Demand, nodes only while jobs run.",
         runtime: { name: "nodejs", options: { typescript: true } },
         // The program, not package.json's main (which points at the built library).
-        main: "index.ts",
+        main: "program.ts",
         config,
     };
 }

@@ -1,4 +1,4 @@
-// `npm run render -- <stack>`: evaluates the Pulumi program (index.ts) with Pulumi.<stack>.yaml
+// `npm run render -- <stack>`: evaluates the Pulumi program (program.ts) with Pulumi.<stack>.yaml
 // under Pulumi's mock runtime. No cloud call, no credentials, no Pulumi CLI.
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
@@ -111,10 +111,10 @@ export interface RenderOptions {
     preview?: boolean;
 }
 
-/** Runs this project's program (index.ts) for a stack under the mocks. */
+/** Runs this project's program (program.ts) for a stack under the mocks. */
 export async function renderStack(o: RenderOptions): Promise<RenderResult> {
     // Loaded here, not at the top: the program must not touch the SDK before the mocks exist.
-    const program = require("../index") as () => Promise<Record<string, unknown>>;
+    const program = require("../program") as () => Promise<Record<string, unknown>>;
     return evaluate(program, { stack: o.stack, config: o.config ?? readStackConfig(o.stack), deployedOutputs: o.deployedOutputs, preview: o.preview });
 }
 

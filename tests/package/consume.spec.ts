@@ -1,7 +1,9 @@
-// The npm package as another Pulumi project uses it: `npm pack`, install the tarball (from npm's cache where it can) into
-// a copy of examples/typescript, and run that program under the mocks.
+// The npm package as its consumers receive it: `npm pack`; examples/typescript installs the tarball
+// (its file: dependency), type-checks and runs under the mocks; Pulumi's component analyser, run
+// the way `pulumi package add` runs it, serves schema.json from the unpacked tarball.
+import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import { expect } from "chai";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { evaluate, RenderResult, ROOT } from "../../tools/render";
@@ -19,28 +21,39 @@ function newest(dir: string, suffix: string): number {
 
 describe("npm package: pack, install, consume from another Pulumi program", () => {
     // Inside out/ (ignored by git), so that the example resolves @pulumi/* from this repository's
-    // node_modules: the program and the mocks must share one copy of the Pulumi SDK.
+    // node_modules: the program and the mocks must share one copy of the Pulumi SDK. The consumer
+    // sits at examples/typescript below the tarball's folder, as in the repository, so the
+    // example's `file:../../karpenter-spark-<version>.tgz` dependency resolves unchanged.
     const work = path.join(ROOT, "out", "package-test");
-    const consumer = path.join(work, "example");
+    const consumer = path.join(work, "examples", "typescript");
+    const unpacked = path.join(work, "unpacked", "package");
     let tarball: { filename: string; size: number; unpackedSize: number; files: { path: string }[] };
     let result: RenderResult;
 
     before(async function () {
-        this.timeout(180_000);
+        this.timeout(300_000);
         // `npm test` builds dist/ first; rebuild only when someone ran the suite on stale output.
         if (newest(path.join(ROOT, "components"), ".ts") > newest(path.join(ROOT, "dist", "components"), ".js")) {
-            npm(["run", "build"], ROOT);
+            npm(["run", "build:lib"], ROOT);
         }
         fs.rmSync(work, { recursive: true, force: true });
         fs.mkdirSync(consumer, { recursive: true });
         // --ignore-scripts: dist/ is current (above); prepare would only build it again.
         [tarball] = JSON.parse(npm(["pack", "--json", "--ignore-scripts", "--pack-destination", work], ROOT));
-        fs.copyFileSync(path.join(ROOT, "examples", "typescript", "index.ts"), path.join(consumer, "index.ts"));
-        fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "example-consumer", private: true }));
+        for (const f of ["index.ts", "tsconfig.json", "Pulumi.yaml"]) {
+            fs.copyFileSync(path.join(ROOT, "examples", "typescript", f), path.join(consumer, f));
+        }
+        // The example's own package.json, minus the @pulumi/* packages (from this repository, as said above).
+        const example = JSON.parse(fs.readFileSync(path.join(ROOT, "examples", "typescript", "package.json"), "utf8"));
+        const dependencies = Object.fromEntries(Object.entries<string>(example.dependencies).filter(([name]) => !name.startsWith("@pulumi/")));
+        fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ ...example, dependencies, devDependencies: {} }, null, 2));
         // --prefer-offline, not --offline: after `npm ci` npm's cache holds tarballs but not the
-        // packuments --offline needs, so a fresh machine would stop with ENOTCACHED;
+        // packuments --offline needs, so a fresh machine would stop with ENOTCACHED; the registry
+        // is asked only for the metadata of the package's own dependencies (ajv).
         // --legacy-peer-deps: the @pulumi/* peers come from this repository, as said above.
-        npm(["install", path.join(work, tarball.filename), "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts"], consumer);
+        npm(["install", "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts"], consumer);
+        fs.mkdirSync(unpacked, { recursive: true });
+        execFileSync("tar", ["-xzf", path.join(work, tarball.filename), "-C", path.dirname(unpacked)]);
         const entry = path.join(consumer, "index.ts");
         result = await evaluate(
             () => {
@@ -51,18 +64,58 @@ describe("npm package: pack, install, consume from another Pulumi program", () =
         );
     });
 
-    it("ships only the library: compiled components, declarations, the instance catalog, the package schema and the plugin manifest", () => {
+    it("the example depends on the packed tarball, not on a registry version or the sources", () => {
+        const example = JSON.parse(fs.readFileSync(path.join(ROOT, "examples", "typescript", "package.json"), "utf8"));
+        expect(example.dependencies["karpenter-spark"]).to.equal(`file:../../${tarball.filename}`);
+        expect(fs.readFileSync(path.join(ROOT, "examples", "typescript", "index.ts"), "utf8")).to.match(/from "karpenter-spark";/).and.not.match(/from "\.\.?\//);
+        const lock = JSON.parse(fs.readFileSync(path.join(consumer, "package-lock.json"), "utf8"));
+        expect(lock.packages["node_modules/karpenter-spark"].resolved).to.equal(`file:../../${tarball.filename}`);
+    });
+
+    it("type-checks the example against the installed package's declarations", function () {
+        this.timeout(180_000);
+        const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+        const r = spawnSync(process.execPath, [tsc, "-p", consumer, "--noEmit", "--listFiles"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+        expect(r.status, r.stdout.split("\n").filter((l) => /error TS/.test(l)).join("\n")).to.equal(0);
+        // It really compiled against the package: the installed tarball's declarations, not the sources.
+        const files = r.stdout.split("\n");
+        expect(files).to.include(path.join(consumer, "node_modules", "karpenter-spark", "dist", "components", "index.d.ts"));
+        expect(files.filter((f) => f.startsWith(path.join(ROOT, "components")))).to.deep.equal([]);
+    });
+
+    it("ships the library and what Pulumi's component analyser needs, scoped to components/", () => {
         const files = tarball.files.map((f) => f.path);
         expect(files).to.include.members([
             "package.json",
             "dist/components/index.js",
             "dist/components/index.d.ts",
             "dist/components/catalog/instance-catalog.json",
+            "index.ts",
+            "tsconfig.json",
+            "components/index.ts",
+            "components/catalog/instance-catalog.json",
             "PulumiPlugin.yaml",
             "schema.json",
+            "LICENSE",
+            "README.md",
+            "CHANGELOG.md",
         ]);
-        expect(files.filter((f) => /^(tests|tools|cost|bench|examples|stacks|index\.ts|Pulumi\.)/.test(f) || /^dist\/(?!components\/)/.test(f) || f.endsWith(".ts") && !f.endsWith(".d.ts"))).to.deep.equal([]);
+        const outside = files.filter((f) => !/^(dist\/components\/|components\/|index\.ts$|tsconfig\.json$|package\.json$|PulumiPlugin\.yaml$|schema\.json$|LICENSE$|README\.md$|CHANGELOG\.md$)/.test(f));
+        expect(outside).to.deep.equal([]);
+        const shippedTsconfig = JSON.parse(fs.readFileSync(path.join(unpacked, "tsconfig.json"), "utf8").replace(/^\s*\/\/.*$/gm, ""));
+        expect(shippedTsconfig.include).to.deep.equal(["index.ts", "components/**/*.ts"]);
         console.log(`      package: ${tarball.filename}, ${(tarball.size / 1024).toFixed(1)} KiB packed, ${(tarball.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${files.length} files`);
+    });
+
+    it("serves schema.json from the unpacked tarball, through Pulumi's own plugin path (require, getPulumiComponents, the analyser)", async function () {
+        this.timeout(180_000);
+        // What `pulumi package add` runs for a Node.js source plugin (@pulumi/pulumi cmd/run-plugin):
+        // require the package folder, collect the exported components, analyse the package's TypeScript.
+        const components = getPulumiComponents(require(unpacked));
+        expect(components.map((c) => c.name).sort()).to.deep.equal(["KarpenterCluster", "SparkOperator", "SpotExecutorPool"]);
+        const provider = new ComponentProvider({ name: "karpenter-spark", dirname: unpacked, components });
+        const served = JSON.parse(await provider.getSchema());
+        expect(served).to.deep.equal(JSON.parse(fs.readFileSync(path.join(ROOT, "schema.json"), "utf8")));
     });
 
     it("installs with @pulumi/* as peer dependencies, so a program keeps one SDK and one default provider each", () => {
