@@ -122,7 +122,8 @@ async function pool<T, R>(items: T[], limit: number, f: (t: T) => Promise<R>): P
 }
 
 describe("CLI bad input: exit 2, one line per problem, no stack trace, nothing written or deleted", function () {
-    this.timeout(300_000);
+    // ~1.5 s of CPU per spawned tool; generous for a machine shared with other work.
+    this.timeout(900_000);
     const base = fs.mkdtempSync(path.join(os.tmpdir(), "cli-bad-"));
     // The cases that name no --out would write to the default, out/<stack>.
     const devOut = path.join(ROOT, "out", "dev");
