@@ -32,7 +32,7 @@ export const KARPENTER_DURATION_OR_NEVER = /^(([0-9]+(s|m|h))+|Never)$/;
 export const KARPENTER_DURATION = /^([0-9]+(s|m|h))+$/;
 /** A disruption budget's node count: a whole number or a percentage (the NodePool CRD's pattern). */
 export const KARPENTER_BUDGET_NODES = /^((100|[0-9]{1,2})%|[0-9]+)$/;
-/** An EKS-optimised AL2023 AMI release as Karpenter's alias takes it: `v20260818`, or `latest`. */
+/** An EKS-optimised AL2023 AMI release as Karpenter's alias takes it: `v20260714`, or `latest`. */
 export const AL2023_AMI_VERSION = /^(v\d{8}|latest)$/;
 /**
  * A JVM memory amount as Spark parses it (`JavaUtils.byteStringAs`): digits and an optional

@@ -363,8 +363,8 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
     },
     amiVersion: {
         type: "string",
-        description: 'EKS AL2023 AMI release for Karpenter nodes, e.g. "v20260818" ("latest" follows every release).',
-        allowed: 'an AL2023 release such as "v20260818", or "latest"',
+        description: 'EKS AL2023 AMI release for Karpenter nodes, e.g. "v20260714" ("latest" follows every release).',
+        allowed: 'an AL2023 release such as "v20260714", or "latest"',
         schema: { type: "string", pattern: pattern(AL2023_AMI_VERSION) },
         default: DEFAULT_AMI_VERSION,
     },

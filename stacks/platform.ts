@@ -58,6 +58,7 @@ export function deployPlatform(c: StackConfig): PlatformOutputs {
             nodeRoleName: cluster.nodeRoleName,
             poolName: "spark",
             amiVersion: c.amiVersion,
+            kubernetesVersion: cluster.kubernetesVersion,
             rootVolumeSizeGi: c.nodeVolumeSizeGi,
             instanceStoreRaid0: c.instanceStoreRaid0,
             executorInstanceCategories: c.executorInstanceCategories,

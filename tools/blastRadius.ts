@@ -80,7 +80,7 @@ export const ALTERNATIVES: Record<string, unknown> = {
     executorDisruptionBudgetNodes: "20%",
     driverInstanceCategories: ["m"],
     driverCpuLimit: 300,
-    amiVersion: "v20261001",
+    amiVersion: "v20260625",
     nodeVolumeSizeGi: 200,
     instanceStoreRaid0: true,
     sparkJobNamespaces: ["spark-jobs", "spark-adhoc"],

@@ -255,6 +255,34 @@ export interface MockOptions {
 }
 
 /**
+ * EKS AL2023 AMI releases the offline render knows, with the Kubernetes minors each was built for:
+ * the "AMI Release" entries of awslabs/amazon-eks-ami CHANGELOG.md at commit 81fec2e (2026-07-23)
+ * and their "Kubernetes 1.xx" sections. A release not listed fails the SSM lookup, as
+ * ParameterNotFound does on AWS.
+ */
+export const KNOWN_AL2023_RELEASES: Record<string, [number, number]> = {
+    v20260714: [30, 36],
+    v20260625: [30, 36],
+    v20260618: [30, 36],
+    v20260610: [30, 36],
+    v20260505: [30, 35],
+    v20260423: [30, 35],
+    v20260415: [30, 35],
+    v20260409: [30, 35],
+};
+
+const AL2023_PARAMETER = /^\/aws\/service\/eks\/optimized-ami\/1\.(\d+)\/amazon-linux-2023\/(x86_64|arm64)\/standard\/amazon-eks-node-al2023-\2-standard-1\.\1-(v\d{8})\/image_id$/;
+
+function ssmParameter(name: string): string {
+    const m = AL2023_PARAMETER.exec(name);
+    const known = m && KNOWN_AL2023_RELEASES[m[3]];
+    if (!m || !known || Number(m[1]) < known[0] || Number(m[1]) > known[1]) {
+        throw new Error(`ParameterNotFound: ${name}`);
+    }
+    return `ami-${hex(name, 17)}`;
+}
+
+/**
  * Default versions of EKS add-ons per Kubernetes minor, in the form DescribeAddonVersions returns
  * them. Fabricated for the offline render (no AWS call): what matters to the tests is that each
  * Kubernetes minor resolves to its own versions and an unknown minor fails as the real invoke does.
@@ -303,6 +331,10 @@ export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
                     return { region: ctx.region, name: ctx.region, endpoint: `ec2.${ctx.region}.amazonaws.com`, description: ctx.region, id: ctx.region };
                 case "aws:eks/getAddonVersion:getAddonVersion":
                     return { ...args.inputs, version: addonVersion(String(args.inputs.addonName), String(args.inputs.kubernetesVersion)), id: String(args.inputs.addonName) };
+                case "aws:ssm/getParameter:getParameter": {
+                    const name = String(args.inputs.name);
+                    return { id: name, name, arn: arn(ctx, "ssm", `parameter${name}`), type: "String", value: ssmParameter(name), version: 1, insecureValue: "", withDecryption: true };
+                }
                 case "aws:ec2/getSubnet:getSubnet": {
                     const id = String(args.inputs.id);
                     return { id, tags: opts.subnetTags?.[id] ?? {}, vpcId: `vpc-${hex(id, 12)}`, availabilityZone: `${ctx.region}a` };

@@ -15,8 +15,29 @@ export const SPARK_ROLE_KEY = "karpenter-spark.io/spark-role";
  */
 export const FOREGROUND_DELETION = { "pulumi.com/deletionPropagationPolicy": "foreground" } as const;
 
-/** The AMI release Karpenter pins nodes to unless asked for another (EKS AL2023, 2026-08-18). */
-export const DEFAULT_AMI_VERSION = "v20260818";
+/**
+ * The AMI release Karpenter pins nodes to unless asked for another: the newest release in
+ * awslabs/amazon-eks-ami's CHANGELOG.md at 81fec2e (2026-07-23), "AMI Release v20260714", built
+ * for Kubernetes 1.30 to 1.36 (AL2023 x86_64 and arm64 standard). tools/mocks.ts lists the
+ * releases the offline render knows.
+ */
+export const DEFAULT_AMI_VERSION = "v20260714";
+
+/** SSM parameter architectures of Kubernetes' arch names. */
+export const SSM_ARCH: Record<string, string> = { amd64: "x86_64", arm64: "arm64" };
+
+/**
+ * The public SSM parameter holding the image ID of one AL2023 release, the path Karpenter itself
+ * resolves `al2023@<release>` through (aws/karpenter-provider-aws pkg/providers/amifamily/al2023.go,
+ * resolvePath; https://docs.aws.amazon.com/eks/latest/userguide/retrieve-ami-id.html).
+ */
+export function al2023ParameterName(kubernetesVersion: string, architecture: string, release: string): string {
+    const arch = SSM_ARCH[architecture] ?? architecture;
+    return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${arch}/standard/amazon-eks-node-al2023-${arch}-standard-${kubernetesVersion}-${release}/image_id`;
+}
+
+/** Annotation on the EC2NodeClass with the image IDs the pinned release resolved to at preview. */
+export const AMI_IDS_ANNOTATION = "karpenter-spark.io/ami-ids";
 
 export interface KubernetesManifest {
     apiVersion: string;
@@ -38,13 +59,15 @@ export interface NodeClassInput {
     rootVolumeSizeGi: number;
     instanceStoreRaid0: boolean;
     tags: Record<string, string>;
+    /** Image IDs the release resolved to (for the annotation); unset when not checked. */
+    amiIds?: string[];
 }
 
 export function ec2NodeClassManifest(i: NodeClassInput): KubernetesManifest {
     const discovery = { "karpenter.sh/discovery": i.clusterName };
     return {
         ...EC2_NODE_CLASS_TYPE,
-        metadata: { name: i.name, annotations: { ...FOREGROUND_DELETION } },
+        metadata: { name: i.name, annotations: { ...FOREGROUND_DELETION, ...(i.amiIds ? { [AMI_IDS_ANNOTATION]: i.amiIds.join(",") } : {}) } },
         spec: {
             role: i.nodeRoleName,
             // A pinned alias: nodes change AMI only when the stack says so (then they drift, within

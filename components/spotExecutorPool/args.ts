@@ -23,12 +23,19 @@ export interface SpotExecutorPoolArgs {
      */
     poolName?: string;
     /**
-     * EKS-optimised AL2023 AMI release for the nodes, e.g. "v20260818" (see the amazon-eks-ami
+     * EKS-optimised AL2023 AMI release for the nodes, e.g. "v20260714" (see the amazon-eks-ami
      * releases). Pinned so that an AMI changes only when the stack changes it; "latest" follows
      * every AWS release, drifting nodes whenever one appears.
-     * @default "v20260818"
+     * @default "v20260714"
      */
     amiVersion?: string;
+    /**
+     * The cluster's Kubernetes minor (KarpenterCluster's kubernetesVersion output). With it, a
+     * pinned amiVersion is resolved at preview through its public SSM parameter, so a release
+     * that does not exist fails `pulumi preview` instead of leaving every job Pending.
+     * @default unchecked (a warning says so)
+     */
+    kubernetesVersion?: pulumi.Input<string>;
     /**
      * Size of each node's encrypted gp3 root volume in GiB (images, logs, and Spark's shuffle
      * files unless the instance store is used).
@@ -182,6 +189,7 @@ export interface ResolvedSpotExecutorPoolArgs {
     nodeRoleName: pulumi.Input<string>;
     poolName: string;
     amiVersion: string;
+    kubernetesVersion?: pulumi.Input<string>;
     rootVolumeSizeGi: number;
     instanceStoreRaid0: boolean;
     driverPool: NodePoolInput;
@@ -312,7 +320,8 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         clusterName: args.clusterName,
         nodeRoleName: args.nodeRoleName,
         poolName,
-        amiVersion: check.string("amiVersion", args.amiVersion ?? DEFAULT_AMI_VERSION, AL2023_AMI_VERSION, 'an AL2023 AMI release such as "v20260818", or "latest"'),
+        kubernetesVersion: args.kubernetesVersion,
+        amiVersion: check.string("amiVersion", args.amiVersion ?? DEFAULT_AMI_VERSION, AL2023_AMI_VERSION, 'an AL2023 AMI release such as "v20260714", or "latest"'),
         rootVolumeSizeGi: check.integer("rootVolumeSizeGi", args.rootVolumeSizeGi ?? 100, 20, 16384),
         instanceStoreRaid0: check.boolean("instanceStoreRaid0", args.instanceStoreRaid0 ?? false),
         driverPool,

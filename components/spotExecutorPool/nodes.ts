@@ -1,6 +1,8 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EC2_NODE_CLASS_TYPE, ec2NodeClassManifest, KubernetesManifest, NODE_POOL_TYPE, nodePoolManifest } from "../pools/specs";
+import { al2023ParameterName, EC2_NODE_CLASS_TYPE, ec2NodeClassManifest, KubernetesManifest, NODE_POOL_TYPE, nodePoolManifest } from "../pools/specs";
+import { DEFAULT_AMI_VERSION } from "../pools/specs";
 import { ResolvedSpotExecutorPoolArgs } from "./args";
 
 /** A Karpenter object; only apiVersion and kind must be known before the cluster's outputs are. */
@@ -9,11 +11,48 @@ function karpenterObject(name: string, manifest: pulumi.Output<KubernetesManifes
     return new k8s.apiextensions.CustomResource(name, { apiVersion: typeOf.apiVersion, kind: typeOf.kind, metadata: m.metadata, spec: m.spec }, opts);
 }
 
+/**
+ * The image IDs of the pinned AL2023 release for every architecture the pools allow, read from the
+ * public SSM parameters at preview; fails naming amiVersion when the release does not exist for the
+ * cluster's Kubernetes version. Undefined (with a warning) for "latest" or without kubernetesVersion.
+ */
+export function resolveAmiRelease(name: string, a: ResolvedSpotExecutorPoolArgs, parent: pulumi.Resource): pulumi.Output<string[]> | undefined {
+    if (a.amiVersion === "latest") {
+        pulumi.log.warn(
+            `SpotExecutorPool "${name}": amiVersion "latest" follows every AL2023 release AWS publishes: all nodes drift and are replaced each time, within the disruption budgets. Pin a release (e.g. "${DEFAULT_AMI_VERSION}") for production.`,
+            parent,
+        );
+        return undefined;
+    }
+    if (a.kubernetesVersion === undefined) {
+        pulumi.log.warn(`SpotExecutorPool "${name}": amiVersion "${a.amiVersion}" is not checked: pass kubernetesVersion (KarpenterCluster's output) to resolve it at preview.`, parent);
+        return undefined;
+    }
+    const architectures = [...new Set([...a.driverPool.architectures, ...a.executorPool.architectures])].sort();
+    return pulumi.output(a.kubernetesVersion).apply((kubernetesVersion) =>
+        Promise.all(
+            architectures.map(async (arch) => {
+                const parameter = al2023ParameterName(kubernetesVersion, arch, a.amiVersion);
+                try {
+                    return (await aws.ssm.getParameter({ name: parameter }, { parent })).value;
+                } catch (e) {
+                    throw new pulumi.ResourceError(
+                        `SpotExecutorPool "${name}": invalid amiVersion: got "${a.amiVersion}"; allowed: an EKS AL2023 release published for Kubernetes ${kubernetesVersion} (${arch}): ` +
+                            `the public SSM parameter ${parameter} does not resolve (${String((e as Error)?.message || e).split("\n")[0] || "not found"}); releases: https://github.com/awslabs/amazon-eks-ami/releases`,
+                        parent,
+                    );
+                }
+            }),
+        ),
+    );
+}
+
 /** The EC2NodeClass both pools launch from. */
 export function createNodeClass(name: string, a: ResolvedSpotExecutorPoolArgs, parent: pulumi.Resource) {
     const nodeClassInput = { name: a.poolName, amiVersion: a.amiVersion, rootVolumeSizeGi: a.rootVolumeSizeGi, instanceStoreRaid0: a.instanceStoreRaid0 };
-    const nodeClass = pulumi.all([a.clusterName, a.nodeRoleName]).apply(([clusterName, nodeRoleName]) =>
-        ec2NodeClassManifest({ ...nodeClassInput, clusterName, nodeRoleName, tags: { ...a.tags, "karpenter-spark.io/cluster": clusterName } }),
+    const amiIds = resolveAmiRelease(name, a, parent);
+    const nodeClass = pulumi.all([a.clusterName, a.nodeRoleName, amiIds]).apply(([clusterName, nodeRoleName, ids]) =>
+        ec2NodeClassManifest({ ...nodeClassInput, clusterName, nodeRoleName, amiIds: ids, tags: { ...a.tags, "karpenter-spark.io/cluster": clusterName } }),
     );
     // Deleted after both pools, and only once their nodes are gone (foreground): same wait.
     return karpenterObject(`${name}-node-class`, nodeClass, EC2_NODE_CLASS_TYPE, { parent, customTimeouts: { delete: a.deleteTimeout } });

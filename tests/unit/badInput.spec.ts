@@ -52,7 +52,7 @@ const CONFIG_CASES: [string, Record<string, string | null>, RegExp][] = [
     ["a cluster name with spaces", { [`${K}:clusterName`]: "my cluster" }, /invalid karpenter-spark:clusterName: got "my cluster"; allowed: 1 to 100 letters, digits, hyphens and underscores/],
     ["a 101-character cluster name", { [`${K}:clusterName`]: "c".repeat(101) }, /invalid karpenter-spark:clusterName: got "c{101}"; allowed: 1 to 100 letters/],
     ["an invalid CIDR", { [`${K}:endpointPublicAccessCidrs`]: '["0.0.0.0/33"]' }, /invalid karpenter-spark:endpointPublicAccessCidrs: got \["0.0.0.0\/33"\]; allowed: a list of IPv4 CIDR blocks/],
-    ["a date for an AMI release", { [`${K}:amiVersion`]: "2026-08-18" }, /invalid karpenter-spark:amiVersion: got "2026-08-18"; allowed: an AL2023 release such as "v20260818", or "latest"/],
+    ["a date for an AMI release", { [`${K}:amiVersion`]: "2026-08-18" }, /invalid karpenter-spark:amiVersion: got "2026-08-18"; allowed: an AL2023 release such as "v20260714", or "latest"/],
     ["a VPC too small for the subnets", { [`${K}:vpcCidrBlock`]: "10.0.0.0/24" }, /invalid karpenter-spark:vpcCidrBlock: got "10.0.0.0\/24"; allowed: an IPv4 CIDR block from \/8 to \/17/],
     ["a budget in words", { [`${K}:executorDisruptionBudgetNodes`]: "ten" }, /invalid karpenter-spark:executorDisruptionBudgetNodes: got "ten"; allowed: a whole number or a percentage/],
     ["a chart version that is not semver", { [`${K}:sparkOperatorVersion`]: "two" }, /invalid karpenter-spark:sparkOperatorVersion: got "two"; allowed: a chart version such as "2.5.2"/],

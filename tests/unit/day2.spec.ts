@@ -6,7 +6,9 @@ import { KarpenterCluster } from "../../components";
 import { controllerResources, POD_IDENTITY_ANNOTATION } from "../../components/karpenter/values";
 import { resolveKarpenterClusterArgs } from "../../components/karpenterCluster/args";
 import { createNetwork } from "../../components/karpenterCluster/network";
-import { deleteTimeout } from "../../components/pools/specs";
+import { al2023ParameterName, DEFAULT_AMI_VERSION, deleteTimeout } from "../../components/pools/specs";
+import { DEFAULT_KUBERNETES_VERSION } from "../../components/karpenter/versions";
+import { resolveAmiRelease } from "../../components/spotExecutorPool/nodes";
 import { resolveSpotExecutorPoolArgs } from "../../components/spotExecutorPool/args";
 import { diffRegistrations } from "../../tools/blastRadius";
 import { evaluate, RenderError, RenderResult } from "../../tools/render";
@@ -240,3 +242,46 @@ describe("day 2 (issue 15)", () => {
     });
 });
 
+
+describe("2. the AMI pin (issue 15)", () => {
+    const resolved = async (amiVersion: string, kubernetesVersion?: string, architectures?: string[]) => {
+        let result: unknown;
+        await evaluate(
+            async () => {
+                const parent = new pulumi.ComponentResource("karpenter-spark:index:SpotExecutorPool", "p");
+                const a = resolveSpotExecutorPoolArgs("p", { clusterName: "c", nodeRoleName: "r", amiVersion, kubernetesVersion, executorArchitectures: architectures as any });
+                const out = resolveAmiRelease("p", a, parent);
+                result = out === undefined ? "unchecked" : await (out as any).promise().then((v: string[]) => v, (e: Error) => e);
+                return {};
+            },
+            { stack: "t", config: { "aws:region": "eu-west-1" } },
+        );
+        return result;
+    };
+
+    it("resolves the pinned release through the public SSM parameter Karpenter itself reads", async () => {
+        expect(al2023ParameterName("1.35", "amd64", "v20260714")).to.equal(
+            "/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.35-v20260714/image_id",
+        );
+        const ids = await resolved("v20260714", "1.35", ["amd64", "arm64"]);
+        expect(ids).to.be.an("array").with.length(2);
+        expect((ids as string[])[0]).to.match(/^ami-/);
+    });
+
+    it("fails preview for a release that does not exist, naming amiVersion", async () => {
+        const err = await resolved("v20260818", "1.35");
+        expect(String((err as Error).message)).to.match(/SpotExecutorPool "p": invalid amiVersion: got "v20260818"; allowed: an EKS AL2023 release published for Kubernetes 1.35/);
+        const tooNew = await resolved("v20260505", "1.36");
+        expect(String((tooNew as Error).message)).to.match(/invalid amiVersion: got "v20260505"/);
+    });
+
+    it("checks nothing for latest (with a warning), and the default release exists", async () => {
+        expect(await resolved("latest", "1.35")).to.equal("unchecked");
+        expect(await resolved(DEFAULT_AMI_VERSION, DEFAULT_KUBERNETES_VERSION)).to.be.an("array");
+    });
+
+    it("stamps the resolved image IDs on the stack's EC2NodeClass", async () => {
+        const nc = manifests(await rendered("dev"), "EC2NodeClass")[0];
+        expect(nc.metadata.annotations["karpenter-spark.io/ami-ids"]).to.match(/^ami-[0-9a-f]{17}$/);
+    });
+});

@@ -102,7 +102,7 @@ describe("upgrades", () => {
 
     it("changes only the EC2NodeClass when the AMI changes: nodes drift, within the budgets", async () => {
         const base = await rendered("prod");
-        const next = await rendered("prod", { [`${K}:amiVersion`]: "v20261001" });
+        const next = await rendered("prod", { [`${K}:amiVersion`]: "v20260625" });
         expect(changed(base, next).map((x) => x.type)).to.deep.equal(["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"]);
     });
 

@@ -85,7 +85,7 @@ describe("SpotExecutorPool (mocked)", () => {
 
         it("pins the AL2023 AMI, requires IMDSv2 with hop limit 1 and encrypts the gp3 root volume", () => {
             const s = p.nodeClass.spec;
-            expect(s.amiSelectorTerms).to.deep.equal([{ alias: "al2023@v20260818" }]);
+            expect(s.amiSelectorTerms).to.deep.equal([{ alias: "al2023@v20260714" }]);
             expect(s.metadataOptions).to.include({ httpTokens: "required", httpPutResponseHopLimit: 1 });
             expect(s.blockDeviceMappings[0].ebs).to.include({ volumeType: "gp3", encrypted: true, volumeSize: "100Gi" });
             expect(s.subnetSelectorTerms).to.deep.equal([{ tags: { "karpenter.sh/discovery": "c" } }]);
