@@ -43,6 +43,8 @@ describe("blast radius: one setting changed, everything else untouched", () => {
             ["cluster-eks", ["corednsAddonOptions", "kubeProxyAddonOptions", "version", "vpcCniOptions"]],
             ["cluster-pod-identity-agent", ["addonVersion"]],
             ["cluster-system", ["version"]],
+            // The pinned AMI release resolves to the new minor's image IDs (annotation only; the alias stays).
+            ["spark-pools-node-class", ["metadata"]],
         ]);
     });
 });
