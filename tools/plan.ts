@@ -1,0 +1,106 @@
+// `npm run plan -- <stack> [--set key=value ...] [--against <stack or render folder>] [--json]`:
+// what `pulumi up` would do, offline. Renders the stack as it is (or reads the other render) and
+// the stack with the changes, and prints per resource + create, ~ update, +- replace, - delete,
+// with the changed input paths and old => new values, secrets masked. Replacement comes from the
+// table in tools/replaceOnChange.ts; the engine is tools/planDiff.ts.
+import * as fs from "fs";
+import * as path from "path";
+import { applySets, UsageError } from "./configOverrides";
+import { diffRenders, formatPlan, Plan, PlanResource } from "./planDiff";
+import { availableStacks, readStackConfig, RenderError, renderStack, ROOT } from "./render";
+
+export interface PlanOptions {
+    stack: string;
+    sets?: string[];
+    /** Another stack's name, or a folder written by `npm run render` (resources.json or registrations.json). */
+    against?: string;
+    root?: string;
+}
+
+export interface PlanResult extends Plan {
+    stack: string;
+    /** What the plan compares with: `stack <name>` or `render <folder>`. */
+    against: string;
+    sets: Record<string, string>;
+}
+
+/** The resources of a folder written by `npm run render` (registrations.json has dependencies and outputs; resources.json suffices). */
+export function readRenderFolder(dir: string): PlanResource[] {
+    for (const file of ["registrations.json", "resources.json"]) {
+        const p = path.join(dir, file);
+        if (fs.existsSync(p)) {
+            const data: unknown = JSON.parse(fs.readFileSync(p, "utf8"));
+            if (!Array.isArray(data)) {
+                throw new UsageError(`${p} is not a render's resource list`);
+            }
+            return data as PlanResource[];
+        }
+    }
+    throw new UsageError(`"${dir}" has neither registrations.json nor resources.json; write one with npm run render -- <stack> --out ${dir}`);
+}
+
+/** Resolves --against: a stack with a Pulumi.<name>.yaml, else a render folder. */
+async function baseline(o: PlanOptions, root: string): Promise<{ label: string; resources: PlanResource[] }> {
+    if (o.against === undefined) {
+        return { label: `stack ${o.stack} as configured`, resources: (await renderStack({ stack: o.stack })).registrations };
+    }
+    if (availableStacks(root).includes(o.against)) {
+        return { label: `stack ${o.against}`, resources: (await renderStack({ stack: o.against })).registrations };
+    }
+    if (fs.existsSync(o.against) && fs.statSync(o.against).isDirectory()) {
+        return { label: `render ${o.against}`, resources: readRenderFolder(o.against) };
+    }
+    throw new UsageError(`--against "${o.against}" is neither a stack (${availableStacks(root).join(", ")}) nor a render folder`);
+}
+
+/** Renders and diffs. Throws UsageError or RenderError for bad input. */
+export async function plan(o: PlanOptions): Promise<PlanResult> {
+    const root = o.root ?? ROOT;
+    const { config, changed } = applySets(readStackConfig(o.stack, root), o.sets ?? [], o.stack);
+    const before = await baseline(o, root);
+    const after = await renderStack({ stack: o.stack, config });
+    return { stack: o.stack, against: before.label, sets: changed, ...diffRenders(before.resources, after.registrations) };
+}
+
+export function planHeader(r: PlanResult): string {
+    const sets = Object.entries(r.sets).map(([k, v]) => `${k}=${v}`);
+    return `Plan for stack "${r.stack}"${sets.length ? ` with ${sets.join(", ")}` : ""} against ${r.against} (offline: Pulumi's mock runtime, replacements from tools/replaceOnChange.ts)\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+    // Loaded lazily so that `--help` does not pay for the SDK.
+    const { Command } = await import("commander");
+    const program = new Command("plan")
+        .description("What `pulumi up` would change, offline: + create, ~ update, +- replace, - delete, per resource with old => new input values (secrets masked).")
+        .argument("<stack>", `the stack to plan (${availableStacks().join(", ")})`)
+        .option("--set <key=value>", "change a config key (any key of stacks/config.ts; repeatable; lists as JSON or a,b,c)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+        .option("--against <stack|folder>", "compare with another stack, or with a folder written by npm run render (default: the stack as configured)")
+        .option("--json", "print the plan as JSON for CI")
+        .option("--debug", "print stack traces")
+        .exitOverride()
+        .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    program.parse(argv, { from: "user" });
+    const opts = program.opts<{ set: string[]; against?: string; json?: boolean }>();
+    const result = await plan({ stack: program.args[0], sets: opts.set, against: opts.against });
+    console.log(opts.json ? JSON.stringify(result, null, 2) : `${planHeader(result)}${formatPlan(result)}`);
+    return 0;
+}
+
+if (require.main === module) {
+    const debug = process.argv.includes("--debug");
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (e) => {
+            if (e?.code?.startsWith?.("commander.")) {
+                process.exit(e.exitCode === 0 ? 0 : 2);
+            }
+            if (e instanceof UsageError || e instanceof RenderError) {
+                console.error(`error: ${e.message}`);
+                if (debug) console.error(e);
+                process.exit(2);
+            }
+            console.error(debug ? e : `error: ${e?.message ?? e} (--debug for the stack trace)`);
+            process.exit(1);
+        },
+    );
+}
