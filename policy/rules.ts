@@ -4,6 +4,7 @@ import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy }
 import { KARPENTER_CONTROLLER_POLICY_KINDS, karpenterControllerPolicies } from "../components/karpenter/iam";
 import { IamPolicyDocument, IamStatement } from "../components/iamTypes";
 import { SPARK_ROLE_KEY } from "../components/pools/specs";
+import { EnvironmentTier, TIER_TAG } from "../stacks/config";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const EC2_NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
@@ -95,10 +96,14 @@ function parseDocument(value: unknown): IamPolicyDocument | undefined {
     return value as IamPolicyDocument | undefined;
 }
 
-/** `urn:pulumi:<stack>::<project>::...` */
-const stackOf = (urn: string) => urn.split("::")[0].replace(/^urn:pulumi:/, "");
-
-export const PRODUCTION_STACKS = ["prod", "production"];
+/**
+ * The environment tier a resource was deployed for: the stack's environmentTier config key, which
+ * the program tags on every resource (so the pack sees it in `pulumi preview` as well as offline).
+ * A resource without the tag counts as production: the stricter rules apply unless a stack says otherwise.
+ */
+export function tierOf(props: Record<string, any>): string {
+    return props.tags?.[TIER_TAG] ?? props.vpcConfig?.tags?.[TIER_TAG] ?? EnvironmentTier.Production;
+}
 
 export const executorPoolsAllowSpot = resourcePolicy(
     "executor-nodepools-allow-spot",
@@ -165,17 +170,17 @@ export const iamNoWildcards = resourcePolicy(
 
 export const eksEndpointNotOpenInProd = resourcePolicy(
     "eks-endpoint-not-public-in-prod",
-    "In production stacks the EKS API endpoint is not open to 0.0.0.0/0.",
+    `In the production tier (config key environmentTier, tag ${TIER_TAG}) the EKS API endpoint is not open to 0.0.0.0/0.`,
     ["eks:index:Cluster", "aws:eks/cluster:Cluster"],
     (r) => {
-        if (!PRODUCTION_STACKS.includes(stackOf(r.urn))) {
+        if (tierOf(r.props) !== EnvironmentTier.Production) {
             return [];
         }
         const vpc = r.props.vpcConfig ?? r.props;
         const isPublic = vpc.endpointPublicAccess !== false;
         const cidrs: string[] = vpc.publicAccessCidrs ?? ["0.0.0.0/0"]; // EKS's default
         return isPublic && cidrs.includes("0.0.0.0/0")
-            ? [`EKS cluster ${vpc.name ?? r.props.name ?? r.name} exposes its API endpoint to 0.0.0.0/0 in ${stackOf(r.urn)}; set endpointPublicAccessCidrs to your networks or make it private.`]
+            ? [`EKS cluster ${vpc.name ?? r.props.name ?? r.name} exposes its API endpoint to 0.0.0.0/0 in the production tier; set endpointPublicAccessCidrs to your networks or make it private.`]
             : [];
     },
 );

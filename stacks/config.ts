@@ -24,6 +24,16 @@ import {
 // The one place where stack configuration is declared, defaulted, documented and validated.
 // Pulumi.yaml and the README's config reference are generated from it (`npm run gen:config`).
 
+/** Environment tiers: the policy pack selects rules by the tier, not by the stack's name. */
+export const EnvironmentTier = {
+    Development: "development",
+    Production: "production",
+} as const;
+export type EnvironmentTier = (typeof EnvironmentTier)[keyof typeof EnvironmentTier];
+
+/** The tag carrying the tier on every resource, where the policy pack reads it. */
+export const TIER_TAG = "karpenter-spark.io/tier";
+
 /** The config value types Pulumi.yaml can declare. */
 export type ConfigType = "string" | "integer" | "boolean" | "array";
 
@@ -98,6 +108,7 @@ export interface StackConfig {
     protectEventLogs: boolean;
     eventLogRetentionDays: number;
     checkUpgradePath: boolean;
+    environmentTier: EnvironmentTier;
 }
 
 /** Every key of the project's config namespace: exactly the fields of StackConfig. */
@@ -430,6 +441,13 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
         allowed: "true or false",
         schema: { type: "boolean" },
         default: true,
+    },
+    environmentTier: {
+        type: "string",
+        description: 'Environment tier: which policy-pack rules apply ("production" adds the production-only rules, e.g. no API endpoint open to 0.0.0.0/0). Tagged on every resource as karpenter-spark.io/tier.',
+        allowed: quoted(enumOf(EnvironmentTier)),
+        schema: { enum: enumOf(EnvironmentTier) },
+        default: EnvironmentTier.Production,
     },
 };
 

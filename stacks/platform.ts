@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KarpenterCluster, SparkOperator, SpotExecutorPool } from "../components";
 import { karpenterUpgradeProblem } from "../components/karpenter/versions";
 import { defaultBudgets } from "../components/spotExecutorPool/args";
-import { invalidConfig, loadStackConfig, StackConfig } from "./config";
+import { invalidConfig, loadStackConfig, StackConfig, TIER_TAG } from "./config";
 
 /** The stack outputs (the keys of `pulumi stack output`). */
 export interface PlatformOutputs {
@@ -48,7 +48,7 @@ export function deployPlatform(c: StackConfig): PlatformOutputs {
         systemNodeInstanceTypes: c.systemNodeInstanceTypes,
         systemNodeCount: c.systemNodeCount,
         karpenterReplicas: c.karpenterReplicas,
-        tags: { "karpenter-spark.io/stack": c.stack },
+        tags: { "karpenter-spark.io/stack": c.stack, [TIER_TAG]: c.environmentTier },
     });
     const k8sOpts = { provider: cluster.kubernetesProvider };
     const pools = new SpotExecutorPool(
@@ -78,7 +78,7 @@ export function deployPlatform(c: StackConfig): PlatformOutputs {
             executorDisruptionBudgets: defaultBudgets(c.executorDisruptionBudgetNodes, ["Drifted", "Underutilized"]),
             driverInstanceCategories: c.driverInstanceCategories,
             driverCpuLimit: c.driverCpuLimit,
-            tags: { "karpenter-spark.io/stack": c.stack },
+            tags: { "karpenter-spark.io/stack": c.stack, [TIER_TAG]: c.environmentTier },
         },
         // After the whole cluster: Karpenter must run before its NodePools exist, and on destroy
         // it must outlive them to terminate their instances.
@@ -100,7 +100,7 @@ export function deployPlatform(c: StackConfig): PlatformOutputs {
             deployExample: c.deployExampleJob,
             driverPlacement: pools.driverPlacement,
             executorPlacement: pools.executorPlacement,
-            tags: { "karpenter-spark.io/stack": c.stack },
+            tags: { "karpenter-spark.io/stack": c.stack, [TIER_TAG]: c.environmentTier },
         },
         // After the pools: on destroy, Spark's jobs and namespaces go first, so the NodePools
         // are deleted from empty nodes.

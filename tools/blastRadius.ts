@@ -1,13 +1,74 @@
-// What a config change touches: render a stack, change one setting, render again, and compare
-// the registrations by URN. `npm run blast-radius [-- <stack>]` prints the table the README
-// quotes; tests/unit/blastRadius.spec.ts asserts the guarantees.
+// What a config change touches. `npm run blast-radius -- <stack> --set key=value ...` plans the
+// change (tools/plan.ts) and flags as dangerous every step that replaces or deletes the VPC, the
+// EKS cluster, an IAM role, the interruption queue or the event-log bucket: each one stops running
+// jobs or loses state. `--fail-on-replace` exits 1 on any of them, for CI. Without --set it prints
+// the table of one different value per config key (ALTERNATIVES) that the README quotes.
 import { isDeepStrictEqual } from "util";
 import { CONFIG_KEYS } from "../stacks/config";
+import { UsageError } from "./configOverrides";
 import { Registration } from "./mocks";
-import { readStackConfig, RenderError, renderStack } from "./render";
+import { plan, planHeader, PlanResult } from "./plan";
+import { formatPlan, Step } from "./planDiff";
+import { availableStacks, RenderError } from "./render";
 
 /** Infrastructure whose replacement kills every running job. */
 export const FOUNDATION_TYPES = ["awsx:ec2:Vpc", "eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:iam/role:Role"];
+
+/** What a replacement or deletion of each type destroys. */
+export const DANGEROUS_TYPES: Record<string, string> = {
+    "awsx:ec2:Vpc": "the VPC: every node, load balancer and ENI in it goes",
+    "eks:index:Cluster": "the EKS cluster: every running job and every Kubernetes object goes",
+    "aws:iam/role:Role": "an IAM role: whatever assumes it (control plane, Karpenter, nodes, Spark jobs) loses its permissions until the new one exists",
+    "aws:sqs/queue:Queue": "the interruption queue: Karpenter misses Spot interruption notices, and queued messages are lost",
+    "aws:s3/bucket:Bucket": "the event-log bucket: Spark event logs (the History Server's data) are lost",
+};
+
+/** Children of a remote component whose replacement stops what runs in them (nodes live in subnets). */
+export const DANGEROUS_CHILDREN = ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:eks/cluster:Cluster"];
+
+export interface Danger {
+    op: "replace" | "delete";
+    type: string;
+    name: string;
+    why: string;
+    /** For a remote component replaced through a child (the VPC's subnets): which children. */
+    children?: string[];
+}
+
+/** The dangerous steps of a plan: replacement or deletion of the foundation and of stateful resources. */
+export function dangers(steps: Step[]): Danger[] {
+    return steps
+        .filter((s) => s.type in DANGEROUS_TYPES && (s.op === "replace" || s.op === "delete" || s.remote?.replacedChildren.some((c) => DANGEROUS_CHILDREN.includes(c))))
+        .map((s) =>
+            s.op === "update"
+                ? { op: "replace", type: s.type, name: s.name, why: `replaces its ${s.remote!.replacedChildren.map((c) => c.split(":").pop()).join(", ")} children: what runs in them goes`, children: s.remote!.replacedChildren }
+                : { op: s.op as "replace" | "delete", type: s.type, name: s.name, why: DANGEROUS_TYPES[s.type] },
+        );
+}
+
+export interface BlastRadius extends PlanResult {
+    dangerous: Danger[];
+}
+
+export async function blastRadius(stack: string, sets: string[]): Promise<BlastRadius> {
+    const result = await plan({ stack, sets });
+    return { ...result, dangerous: dangers(result.steps) };
+}
+
+export function formatBlastRadius(r: BlastRadius): string {
+    const lines = [planHeader(r), formatPlan(r), ""];
+    if (r.dangerous.length === 0) {
+        lines.push("dangerous: none (no replacement or deletion of the VPC, the cluster, IAM roles, the interruption queue or the event-log bucket)");
+    } else {
+        lines.push(`DANGEROUS: ${r.dangerous.length} step(s)`);
+        for (const d of r.dangerous) {
+            lines.push(`  ${d.op === "replace" ? "+-" : "- "} ${d.type}  ${d.name}: ${d.why}`);
+        }
+    }
+    return lines.join("\n");
+}
+
+// ---- The earlier API, kept for the tests that call it (top-level input names per resource). ----
 
 export interface Change {
     urn: string;
@@ -42,7 +103,7 @@ export function diffRegistrations(before: Registration[], after: Registration[])
     return changes;
 }
 
-/** A different valid value for every config key (the script checks all are covered). */
+/** A different valid value for every config key (the table checks all are covered). */
 export const ALTERNATIVES: Record<string, unknown> = {
     clusterName: "analytics",
     kubernetesVersion: "1.34",
@@ -90,37 +151,82 @@ export const ALTERNATIVES: Record<string, unknown> = {
     protectEventLogs: false,
     eventLogRetentionDays: 30,
     checkUpgradePath: false,
+    environmentTier: "development",
 };
 
 const encode = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
-async function main(stack: string) {
+/** The README's table: one row per config key, the plan of one different value. */
+async function table(stack: string): Promise<string[]> {
     const missing = Object.keys(CONFIG_KEYS).filter((k) => !(k in ALTERNATIVES));
     if (missing.length) {
         throw new Error(`ALTERNATIVES lacks ${missing.join(", ")}`);
     }
-    const config = readStackConfig(stack);
-    const base = await renderStack({ stack, config });
-    console.log(`| setting (${stack} -> changed) | foundation touched | everything that changes |\n|---|---|---|`);
+    const rows = [`| setting (${stack} -> changed) | dangerous | replaced | updated, created, deleted |`, "|---|---|---|---|"];
     for (const [key, value] of Object.entries(ALTERNATIVES)) {
-        const full = `karpenter-spark:${key}`;
-        let changes: Change[];
+        let r: BlastRadius;
         try {
-            const next = await renderStack({ stack, config: { ...config, [full]: encode(value) } });
-            changes = diffRegistrations(base.registrations, next.registrations);
+            r = await blastRadius(stack, [`${key}=${encode(value)}`]);
         } catch (e) {
-            console.log(`| ${key} = ${encode(value)} | (invalid for ${stack}: ${e instanceof RenderError ? e.message : e}) | |`);
-            continue;
+            if (e instanceof UsageError || e instanceof RenderError) {
+                rows.push(`| ${key} = ${encode(value)} | (invalid for ${stack}: ${e.message}) | | |`);
+                continue;
+            }
+            throw e;
         }
-        const foundation = changes.filter((c) => FOUNDATION_TYPES.includes(c.type));
-        const describe = (c: Change) => `${c.kind} ${c.name}${c.inputs ? ` (${c.inputs.join(", ")})` : ""}`;
-        console.log(`| ${key} = ${encode(value)} | ${foundation.map(describe).join("; ") || "none"} | ${changes.map(describe).join("; ") || "none (program behaviour only)"} |`);
+        const names = (op: string) => r.steps.filter((s) => s.op === op).map((s) => s.name);
+        const others = [...names("update").map((n) => `~${n}`), ...names("create").map((n) => `+${n}`), ...names("delete").map((n) => `-${n}`)];
+        rows.push(
+            `| ${key} = ${encode(value)} | ${r.dangerous.map((d) => `${d.op} ${d.name}`).join(", ") || "none"} | ${names("replace").join(", ") || "none"} | ${others.join(", ") || (r.steps.length ? "" : "none (program behaviour only)")} |`,
+        );
     }
+    return rows;
+}
+
+async function main(argv: string[]): Promise<number> {
+    const { Command } = await import("commander");
+    const program = new Command("blast-radius")
+        .description(
+            "What a config change touches, offline: the plan of the change, with replacements or deletions of the VPC, the EKS cluster, IAM roles, the interruption queue and the event-log bucket flagged as dangerous. Without --set: a table of one different value per config key.",
+        )
+        .argument("[stack]", `the stack (${availableStacks().join(", ")})`, "prod")
+        .option("--set <key=value>", "change a config key (any key of stacks/config.ts; repeatable; lists as JSON or a,b,c)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+        .option("--fail-on-replace", "exit 1 when a dangerous replacement or deletion is planned (for CI)")
+        .option("--json", "print the result as JSON")
+        .option("--debug", "print stack traces")
+        .exitOverride()
+        .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    program.parse(argv, { from: "user" });
+    const opts = program.opts<{ set: string[]; failOnReplace?: boolean; json?: boolean }>();
+    const stack: string = program.args[0] ?? "prod";
+    if (opts.set.length === 0) {
+        if (opts.failOnReplace || opts.json) {
+            throw new UsageError("--fail-on-replace and --json need the change to judge: give it with --set key=value");
+        }
+        console.log((await table(stack)).join("\n"));
+        return 0;
+    }
+    const r = await blastRadius(stack, opts.set);
+    console.log(opts.json ? JSON.stringify(r, null, 2) : formatBlastRadius(r));
+    return opts.failOnReplace && r.dangerous.length > 0 ? 1 : 0;
 }
 
 if (require.main === module) {
-    main(process.argv[2] ?? "prod").catch((e) => {
-        console.error(e);
-        process.exit(1);
-    });
+    const debug = process.argv.includes("--debug");
+    main(process.argv.slice(2)).then(
+        // Exit once stdout is flushed: a large --json output to a pipe would be cut off otherwise.
+        (code) => process.stdout.write("", () => process.exit(code)),
+        (e) => {
+            if (e?.code?.startsWith?.("commander.")) {
+                process.exit(e.exitCode === 0 ? 0 : 2);
+            }
+            if (e instanceof UsageError || e instanceof RenderError) {
+                console.error(`error: ${e.message}`);
+                if (debug) console.error(e);
+                process.exit(2);
+            }
+            console.error(debug ? e : `error: ${e?.message ?? e} (--debug for the stack trace)`);
+            process.exit(1);
+        },
+    );
 }

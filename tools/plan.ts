@@ -89,7 +89,8 @@ async function main(argv: string[]): Promise<number> {
 if (require.main === module) {
     const debug = process.argv.includes("--debug");
     main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
+        // Exit once stdout is flushed: a large --json output to a pipe would be cut off otherwise.
+        (code) => process.stdout.write("", () => process.exit(code)),
         (e) => {
             if (e?.code?.startsWith?.("commander.")) {
                 process.exit(e.exitCode === 0 ? 0 : 2);

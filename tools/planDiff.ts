@@ -19,7 +19,7 @@ export interface PlanResource {
     provider?: string;
     dependencies?: string[];
     outputs?: Record<string, unknown>;
-    options?: { protect?: boolean; deleteBeforeReplace?: boolean };
+    options?: { protect?: boolean; deleteBeforeReplace?: boolean; aliases?: string[] };
 }
 
 export type Op = "create" | "update" | "replace" | "delete";
@@ -65,7 +65,8 @@ export interface Plan {
 
 /** The URN without its stack, so that renders of two stacks line up. */
 export function stackNeutralUrn(urn: string): string {
-    return urn.replace(/^urn:pulumi:[^:]+::/, "urn:pulumi:*::");
+    // The root resource is named <project>-<stack>: one per stack, so one key.
+    return urn.replace(/^urn:pulumi:[^:]+::/, "urn:pulumi:*::").replace(/::pulumi:pulumi:Stack::.*$/, "::pulumi:pulumi:Stack::*");
 }
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -159,6 +160,15 @@ function changedOutputValues(r: PlanResource, outputs: string[] | "all"): Set<st
 export function diffRenders(before: PlanResource[], after: PlanResource[]): Plan {
     const key = (r: PlanResource) => stackNeutralUrn(r.urn);
     const old = new Map(before.map((r) => [key(r), r]));
+    // A resource that moved (a component split into folders) keeps its state through its aliases:
+    // the engine matches it with the old URN, so the plan does too.
+    for (const r of after) {
+        const alias = (r.options?.aliases ?? []).map(stackNeutralUrn).find((a) => old.has(a));
+        if (!old.has(key(r)) && alias) {
+            old.set(key(r), old.get(alias)!);
+            old.delete(alias);
+        }
+    }
     const next = new Map(after.map((r) => [key(r), r]));
     const steps = new Map<string, Step>();
     let unchanged = 0;
@@ -195,7 +205,11 @@ export function diffRenders(before: PlanResource[], after: PlanResource[]): Plan
             spread.add(k);
             const source = old.get(k)!;
             const values = changedOutputValues(source, step.op === "replace" ? "all" : partial!);
-            const sourceUrn = key(source);
+            // Dependents name the resource by its URN in the new render (the map's key).
+            const sourceUrn = k;
+            if (next.has(k)) {
+                values.add(next.get(k)!.urn);
+            }
             for (const [dk, d] of next) {
                 const prior = old.get(dk);
                 const viaProvider = d.provider !== undefined && stackNeutralUrn(d.provider) === sourceUrn;

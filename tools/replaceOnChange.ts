@@ -44,7 +44,7 @@ export const REPLACE_ON_CHANGE: Record<string, ReplaceRule> = {
     "aws:eks/accessEntry:AccessEntry": { inputs: paths("clusterName", "principalArn", "type"), source: tf("eks_access_entry") },
     "aws:eks/addon:Addon": { inputs: paths("addonName", "clusterName"), source: tf("eks_addon") },
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": { inputs: paths("clusterName", "namespace", "serviceAccount"), source: tf("eks_pod_identity_association") },
-    "aws:kms/key:Key": { inputs: paths("customerMasterKeySpec", "keySpec", "keyUsage", "customKeyStoreId", "multiRegion", "xksKeyId"), source: tf("kms_key") },
+    "aws:kms/key:Key": { inputs: paths("customerMasterKeySpec", "keyUsage", "customKeyStoreId", "multiRegion", "xksKeyId"), source: tf("kms_key") },
     "aws:s3/bucket:Bucket": { inputs: paths("bucket", "bucketPrefix", "objectLockEnabled"), nameInput: "bucket", source: tf("s3_bucket") },
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { inputs: paths("bucket"), source: tf("s3_bucket_ownership_controls") },
     "aws:s3/bucketPolicy:BucketPolicy": { inputs: paths("bucket"), source: tf("s3_bucket_policy") },

@@ -2,7 +2,9 @@
 // the EKS cluster, the node group and the IAM roles exactly as they were (a replaced cluster
 // kills every job).
 import { expect } from "chai";
-import { diffRegistrations, FOUNDATION_TYPES } from "../../tools/blastRadius";
+import { CONFIG_KEYS } from "../../stacks/config";
+import { ALTERNATIVES, dangers, DANGEROUS_TYPES, diffRegistrations, FOUNDATION_TYPES } from "../../tools/blastRadius";
+import { diffRenders, Step } from "../../tools/planDiff";
 import { rendered } from "../helpers/render";
 
 const K = "karpenter-spark";
@@ -46,5 +48,44 @@ describe("blast radius: one setting changed, everything else untouched", () => {
             // The pinned AMI release resolves to the new minor's image IDs (annotation only; the alias stays).
             ["spark-pools-node-class", ["metadata"]],
         ]);
+    });
+});
+
+describe("blast radius: dangerous changes", () => {
+    const planFor = async (stack: string, overrides: Record<string, string>) => {
+        const base = await rendered(stack);
+        const next = await rendered(stack, Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`${K}:${k}`, v])));
+        return diffRenders(base.registrations, next.registrations).steps;
+    };
+
+    it("flags a new cluster name: the cluster, Karpenter's IAM roles and the interruption queue are replaced", async () => {
+        const found = dangers(await planFor("dev", { clusterName: "analytics" })).map((d) => `${d.op} ${d.type} ${d.name}`);
+        expect(found).to.have.members([
+            "replace eks:index:Cluster cluster-eks",
+            "replace aws:iam/role:Role cluster-karpenter-controller-role",
+            "replace aws:iam/role:Role cluster-karpenter-node-role",
+            "replace aws:sqs/queue:Queue cluster-interruption-queue",
+        ]);
+    });
+
+    it("flags a new VPC CIDR on prod (the VPC and the cluster), and fewer zones (the VPC's subnets)", async () => {
+        expect(dangers(await planFor("prod", { vpcCidrBlock: "10.1.0.0/16" })).map((d) => d.name)).to.have.members(["cluster-vpc", "cluster-eks"]);
+        const zones = dangers(await planFor("prod", { availabilityZoneCount: "2" }));
+        expect(zones.map((d) => [d.name, d.children])).to.deep.equal([["cluster-vpc", ["aws:ec2/subnet:Subnet"]]]);
+    });
+
+    it("does not flag routine changes: a NodePool limit, a NAT strategy, the Karpenter version", async () => {
+        expect(dangers(await planFor("dev", { executorCpuLimit: "400" }))).to.deep.equal([]);
+        expect(dangers(await planFor("prod", { natGateways: "Single" }))).to.deep.equal([]);
+        expect(dangers(await planFor("dev", { karpenterVersion: "1.13.2" }))).to.deep.equal([]);
+    });
+
+    it("flags the deletion of the event-log bucket", () => {
+        const steps: Step[] = [{ op: "delete", urn: "urn:pulumi:dev::p::aws:s3/bucket:Bucket::spark-event-logs", type: "aws:s3/bucket:Bucket", name: "spark-event-logs", changes: [] }];
+        expect(dangers(steps).map((d) => d.why)).to.deep.equal([DANGEROUS_TYPES["aws:s3/bucket:Bucket"]]);
+    });
+
+    it("has an alternative value for every config key (the README's table)", () => {
+        expect(Object.keys(ALTERNATIVES).sort()).to.deep.equal(Object.keys(CONFIG_KEYS).sort());
     });
 });

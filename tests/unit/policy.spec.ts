@@ -1,7 +1,10 @@
 // The policy pack's rules on what the stacks render (they must pass) and on deliberately bad
 // resources (each rule must fire). The rules are the pack's own objects; no policy server runs.
 import { expect } from "chai";
-import { resourceRules, stackRules } from "../../policy/rules";
+import * as path from "path";
+import { resourceRules, stackRules, tierOf } from "../../policy/rules";
+import { TIER_TAG } from "../../stacks/config";
+import { formatPolicyReport, policyReport, runPolicies } from "../../tools/policy";
 import { Registration } from "../../tools/mocks";
 import { RenderResult } from "../../tools/render";
 import { ofType, one, rendered } from "../helpers/render";
@@ -100,9 +103,29 @@ describe("policy pack", () => {
     it("eks-endpoint-not-public-in-prod fires on a prod cluster open to 0.0.0.0/0, and not on dev's", async () => {
         const open = await rendered("prod", { "karpenter-spark:endpointPublicAccessCidrs": '["0.0.0.0/0"]' });
         expect(check(open.registrations).map((v) => [v.rule, v.message])).to.deep.equal([
-            ["eks-endpoint-not-public-in-prod", "EKS cluster karpenter-spark-prod exposes its API endpoint to 0.0.0.0/0 in prod; set endpointPublicAccessCidrs to your networks or make it private."],
+            ["eks-endpoint-not-public-in-prod", "EKS cluster karpenter-spark-prod exposes its API endpoint to 0.0.0.0/0 in the production tier; set endpointPublicAccessCidrs to your networks or make it private."],
         ]);
         expect((one(dev, "eks:index:Cluster").inputs as any).publicAccessCidrs).to.deep.equal(["0.0.0.0/0"]);
         expect(check(ofType(dev, "eks:index:Cluster"))).to.deep.equal([]);
+    });
+
+    it("selects the production-only rule by the environmentTier config key, not by the stack's name", async () => {
+        const devAsProduction = await rendered("dev", { "karpenter-spark:environmentTier": "production" });
+        expect(check(devAsProduction.registrations).map((v) => v.rule)).to.deep.equal(["eks-endpoint-not-public-in-prod"]);
+        const prodAsDevelopment = await rendered("prod", { "karpenter-spark:environmentTier": "development", "karpenter-spark:endpointPublicAccessCidrs": '["0.0.0.0/0"]' });
+        expect(check(prodAsDevelopment.registrations)).to.deep.equal([]);
+        expect((one(dev, "eks:index:Cluster").inputs as any).tags[TIER_TAG]).to.equal("development");
+        expect((one(prod, "eks:index:Cluster").inputs as any).tags[TIER_TAG]).to.equal("production");
+        expect(tierOf({})).to.equal("production");
+    });
+
+    it("the offline runner (npm run policy) finds the violation planted in tests/stacks/Pulumi.planted.yaml, with rule, resource and message", async () => {
+        const report = await policyReport("planted", path.join(__dirname, "..", "stacks", "Pulumi.planted.yaml"));
+        expect(report.tier).to.equal("production");
+        expect(report.violations.map((v) => [v.rule, v.enforcementLevel, v.resource])).to.deep.equal([["eks-endpoint-not-public-in-prod", "mandatory", "eks:index:Cluster cluster-eks"]]);
+        expect(report.mandatory).to.equal(1);
+        expect(formatPolicyReport(report)).to.match(/MANDATORY {2}eks-endpoint-not-public-in-prod {2}eks:index:Cluster cluster-eks\n {4}EKS cluster karpenter-spark-planted exposes/);
+        expect(runPolicies(dev.registrations)).to.deep.equal([]);
+        expect(runPolicies(prod.registrations)).to.deep.equal([]);
     });
 });

@@ -1,0 +1,128 @@
+// `npm run policy -- <stack> [--config-file FILE] [--json]`: the CrossGuard policy pack
+// (policy/rules.ts) run offline over the render, the way `pulumi preview --policy-pack policy`
+// runs it: resource rules on each resource's inputs, stack rules on every resource's outputs.
+// Which rules bite follows the stack's environmentTier config key (tagged on every resource), not
+// the stack's name. Exit 1 when a mandatory rule is violated, 2 on bad input.
+import type { EnforcementLevel } from "@pulumi/policy";
+import { resourceRules, stackRules } from "../policy/rules";
+import { EnvironmentTier, parseStackConfig } from "../stacks/config";
+import { PROJECT, UsageError } from "./configOverrides";
+import { Registration } from "./mocks";
+import { availableStacks, readStackConfig, RenderError, renderStack } from "./render";
+
+export interface Violation {
+    rule: string;
+    enforcementLevel: EnforcementLevel;
+    /** URN of the resource, when the rule names one. */
+    urn?: string;
+    /** `type name`, for people. */
+    resource?: string;
+    message: string;
+}
+
+/** Runs every rule of the pack over a render's registrations. */
+export function runPolicies(resources: Registration[]): Violation[] {
+    const out: Violation[] = [];
+    const describe = (urn?: string) => {
+        const r = resources.find((x) => x.urn === urn);
+        return r ? `${r.type} ${r.name}` : undefined;
+    };
+    // As CrossGuard calls them: resource rules with each resource's inputs, stack rules with every
+    // resource's outputs (after the preview has computed them).
+    const asPolicyResource = (r: Registration, props: Record<string, unknown>) => ({ type: r.type, urn: r.urn, name: r.name, props, opts: {}, stackTags: new Map() });
+    for (const rule of resourceRules) {
+        const level = rule.enforcementLevel ?? "advisory";
+        for (const r of resources) {
+            for (const validate of ([] as any[]).concat(rule.validateResource ?? [])) {
+                validate(asPolicyResource(r, r.inputs), (message: string) => out.push({ rule: rule.name, enforcementLevel: level, urn: r.urn, resource: describe(r.urn), message }));
+            }
+        }
+    }
+    for (const rule of stackRules) {
+        const level = rule.enforcementLevel ?? "advisory";
+        const all = resources.map((r) => asPolicyResource(r, r.outputs));
+        (rule.validateStack as any)({ resources: all, stackTags: new Map() }, (message: string, urn?: string) =>
+            out.push({ rule: rule.name, enforcementLevel: level, urn, resource: describe(urn), message }),
+        );
+    }
+    return out;
+}
+
+export interface PolicyReport {
+    stack: string;
+    tier: EnvironmentTier;
+    rules: string[];
+    violations: Violation[];
+    /** Mandatory violations: `pulumi preview` would fail. */
+    mandatory: number;
+}
+
+export async function policyReport(stack: string, configFile?: string): Promise<PolicyReport> {
+    const config = readStackConfig(stack, undefined, configFile);
+    let tier: EnvironmentTier;
+    try {
+        tier = parseStackConfig(config, PROJECT, stack).environmentTier;
+    } catch (e) {
+        throw new UsageError((e as Error).message);
+    }
+    const result = await renderStack({ stack, config });
+    const violations = runPolicies(result.registrations);
+    return {
+        stack,
+        tier,
+        rules: [...resourceRules, ...stackRules].map((r) => r.name),
+        violations,
+        mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
+    };
+}
+
+export function formatPolicyReport(r: PolicyReport): string {
+    const lines = [`Policy pack over the offline render of stack "${r.stack}", tier ${r.tier} (${PROJECT}:environmentTier): ${r.rules.length} rules`];
+    if (r.violations.length === 0) {
+        lines.push("no violations");
+    }
+    for (const v of r.violations) {
+        lines.push(`${v.enforcementLevel.toUpperCase()}  ${v.rule}  ${v.resource ?? "(stack)"}\n    ${v.message}`);
+    }
+    if (r.violations.length) {
+        lines.push(`\n${r.violations.length} violation(s), ${r.mandatory} mandatory${r.mandatory ? ": pulumi preview --policy-pack policy would fail" : ""}`);
+    }
+    return lines.join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+    const { Command } = await import("commander");
+    const program = new Command("policy")
+        .description("Run the CrossGuard policy pack (policy/) offline over the stack's render: rule, resource, message per violation; exit 1 on a mandatory one.")
+        .argument("<stack>", `the stack (${availableStacks().join(", ")})`)
+        .option("--config-file <file>", "another stack file (default Pulumi.<stack>.yaml)")
+        .option("--json", "print the report as JSON")
+        .option("--debug", "print stack traces")
+        .exitOverride()
+        .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    program.parse(argv, { from: "user" });
+    const opts = program.opts<{ configFile?: string; json?: boolean }>();
+    const report = await policyReport(program.args[0], opts.configFile);
+    console.log(opts.json ? JSON.stringify(report, null, 2) : formatPolicyReport(report));
+    return report.mandatory > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+    const debug = process.argv.includes("--debug");
+    main(process.argv.slice(2)).then(
+        // Exit once stdout is flushed: a large --json output to a pipe would be cut off otherwise.
+        (code) => process.stdout.write("", () => process.exit(code)),
+        (e) => {
+            if (e?.code?.startsWith?.("commander.")) {
+                process.exit(e.exitCode === 0 ? 0 : 2);
+            }
+            if (e instanceof UsageError || e instanceof RenderError) {
+                console.error(`error: ${e.message}`);
+                if (debug) console.error(e);
+                process.exit(2);
+            }
+            console.error(debug ? e : `error: ${e?.message ?? e} (--debug for the stack trace)`);
+            process.exit(1);
+        },
+    );
+}
