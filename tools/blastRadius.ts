@@ -5,11 +5,10 @@
 // the table of one different value per config key (ALTERNATIVES) that the README quotes.
 import { isDeepStrictEqual } from "util";
 import { CONFIG_KEYS } from "../stacks/config";
-import { UsageError } from "./configOverrides";
+import { createCommand, runCli, UserError } from "./cli";
 import { Registration } from "./mocks";
-import { plan, planHeader, PlanResult } from "./plan";
+import { collect, plan, planHeader, PlanResult } from "./plan";
 import { formatPlan, Step } from "./planDiff";
-import { availableStacks, RenderError } from "./render";
 
 /** Infrastructure whose replacement kills every running job. */
 export const FOUNDATION_TYPES = ["awsx:ec2:Vpc", "eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:iam/role:Role"];
@@ -168,8 +167,8 @@ async function table(stack: string): Promise<string[]> {
         try {
             r = await blastRadius(stack, [`${key}=${encode(value)}`]);
         } catch (e) {
-            if (e instanceof UsageError || e instanceof RenderError) {
-                rows.push(`| ${key} = ${encode(value)} | (invalid for ${stack}: ${e.message}) | | |`);
+            if (e instanceof UserError) {
+                rows.push(`| ${key} = ${encode(value)} | (invalid for ${stack}: ${e.problems.join("; ")}) | | |`);
                 continue;
             }
             throw e;
@@ -183,50 +182,28 @@ async function table(stack: string): Promise<string[]> {
     return rows;
 }
 
-async function main(argv: string[]): Promise<number> {
-    const { Command } = await import("commander");
-    const program = new Command("blast-radius")
-        .description(
-            "What a config change touches, offline: the plan of the change, with replacements or deletions of the VPC, the EKS cluster, IAM roles, the interruption queue and the event-log bucket flagged as dangerous. Without --set: a table of one different value per config key.",
-        )
-        .argument("[stack]", `the stack (${availableStacks().join(", ")})`, "prod")
-        .option("--set <key=value>", "change a config key (any key of stacks/config.ts; repeatable; lists as JSON or a,b,c)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+export const command = () =>
+    createCommand(
+        "blast-radius",
+        "What a config change touches, offline: the plan of the change, with replacements or deletions of the VPC, the EKS cluster, IAM roles, the interruption queue and the event-log bucket flagged as dangerous. Without --set: a table of one different value per config key.",
+    )
+        .argument("[stack]", "the stack: Pulumi.<stack>.yaml", "prod")
+        .option("--set <key=value>", "change a config key (any key of stacks/config.ts; repeatable; lists as JSON or a,b,c)", collect, [] as string[])
         .option("--fail-on-replace", "exit 1 when a dangerous replacement or deletion is planned (for CI)")
-        .option("--json", "print the result as JSON")
-        .option("--debug", "print stack traces")
-        .exitOverride()
-        .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-    program.parse(argv, { from: "user" });
-    const opts = program.opts<{ set: string[]; failOnReplace?: boolean; json?: boolean }>();
-    const stack: string = program.args[0] ?? "prod";
-    if (opts.set.length === 0) {
-        if (opts.failOnReplace || opts.json) {
-            throw new UsageError("--fail-on-replace and --json need the change to judge: give it with --set key=value");
-        }
-        console.log((await table(stack)).join("\n"));
-        return 0;
-    }
-    const r = await blastRadius(stack, opts.set);
-    console.log(opts.json ? JSON.stringify(r, null, 2) : formatBlastRadius(r));
-    return opts.failOnReplace && r.dangerous.length > 0 ? 1 : 0;
-}
+        .option("--json", "print the result as JSON for CI");
 
 if (require.main === module) {
-    const debug = process.argv.includes("--debug");
-    main(process.argv.slice(2)).then(
-        // Exit once stdout is flushed: a large --json output to a pipe would be cut off otherwise.
-        (code) => process.stdout.write("", () => process.exit(code)),
-        (e) => {
-            if (e?.code?.startsWith?.("commander.")) {
-                process.exit(e.exitCode === 0 ? 0 : 2);
+    runCli(command(), async (stack: string, opts: { set?: string[]; failOnReplace?: boolean; json?: boolean }) => {
+        const sets = opts.set ?? [];
+        if (sets.length === 0) {
+            if (opts.failOnReplace || opts.json) {
+                throw new UserError("--fail-on-replace and --json judge one change: give it with --set key=value");
             }
-            if (e instanceof UsageError || e instanceof RenderError) {
-                console.error(`error: ${e.message}`);
-                if (debug) console.error(e);
-                process.exit(2);
-            }
-            console.error(debug ? e : `error: ${e?.message ?? e} (--debug for the stack trace)`);
-            process.exit(1);
-        },
-    );
+            console.log((await table(stack)).join("\n"));
+            return 0;
+        }
+        const r = await blastRadius(stack, sets);
+        console.log(opts.json ? JSON.stringify(r, null, 2) : formatBlastRadius(r));
+        return opts.failOnReplace && r.dangerous.length > 0 ? 1 : 0;
+    });
 }

@@ -210,15 +210,18 @@ function reportUserError(problems: string[]): void {
  * Parses argv with `cmd`, runs `action(...positionals, options)` and exits: 0 on success, 2 on a
  * user error (one line per problem), 1 on anything else (stack trace only with --debug).
  */
-export function runCli<A extends unknown[]>(cmd: Command, action: (...args: [...A, Record<string, any>]) => Promise<void> | void, o: RunOptions = {}): void {
+export function runCli<A extends unknown[]>(cmd: Command, action: (...args: [...A, Record<string, any>]) => Promise<void | number> | void | number, o: RunOptions = {}): void {
+    // An action may return an exit code: 1 for a finding CI must stop on (a policy violation, a
+    // dangerous replacement), as opposed to 2 for bad input.
+    let code = 0;
     cmd.action(async (...args: unknown[]) => {
         // commander passes the positionals, then the options, then the command itself.
         const opts = args[args.length - 2] as Record<string, any>;
-        await action(...(args.slice(0, -2) as A), opts);
+        code = (await action(...(args.slice(0, -2) as A), opts)) ?? 0;
     });
     const debug = (o.argv ?? process.argv).includes("--debug");
     cmd.parseAsync(o.argv ?? process.argv).then(
-        () => process.exit(0),
+        () => process.exit(code),
         (e: unknown) => {
             if (e instanceof CommanderError) {
                 if (e.exitCode === 0) {

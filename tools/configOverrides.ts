@@ -1,26 +1,18 @@
 // `--set key=value` for the tools that render a stack with changed settings (plan, blast-radius):
 // any key of the config schema (stacks/config.ts), checked the way `pulumi up` checks it, with a
 // did-you-mean for a mistyped key.
-import { closest, distance } from "fastest-levenshtein";
-import { CONFIG_KEYS, ConfigKey, parseStackConfig } from "../stacks/config";
+import { checkStackConfig, CONFIG_KEYS, ConfigKey } from "../stacks/config";
+import { didYouMean, UserError } from "./cli";
+import { PROJECT } from "./stackFiles";
 
-export const PROJECT = "karpenter-spark";
+export { PROJECT };
 
-/** A mistake on the command line: the CLI prints the message alone and exits 2. */
-export class UsageError extends Error {}
+/** A mistake on the command line: exit 2, one line per problem (tools/cli.ts). */
+export class UsageError extends UserError {}
 
 /** Every key --set accepts, as Pulumi's config map names them. */
 export function settableKeys(): string[] {
     return ["aws:region", ...Object.keys(CONFIG_KEYS).map((k) => `${PROJECT}:${k}`)];
-}
-
-/** ` (did you mean X?)` when a candidate is close enough to be a typo. */
-export function didYouMean(input: string, candidates: string[]): string {
-    if (candidates.length === 0) {
-        return "";
-    }
-    const best = closest(input, candidates);
-    return distance(input.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3)) ? ` (did you mean ${best}?)` : "";
 }
 
 /** `executorCpuLimit`, `karpenter-spark:executorCpuLimit` or `aws:region` to the config map's key. */
@@ -29,7 +21,7 @@ export function fullKey(key: string): string {
     if (!settableKeys().includes(full)) {
         const short = key.replace(`${PROJECT}:`, "");
         const hint = didYouMean(short, [...Object.keys(CONFIG_KEYS), "aws:region"]);
-        throw new UsageError(`unknown config key "${key}"${hint}; the keys are those of stacks/config.ts (see the README's configuration table)`);
+        throw new UsageError(`--set: unknown config key ${JSON.stringify(key)} (not in stacks/config.ts, the README's configuration table)${hint}`);
     }
     return full;
 }
@@ -51,7 +43,7 @@ function jsonList(value: string): unknown[] {
 export function parseSet(expr: string): [string, string] {
     const eq = expr.indexOf("=");
     if (eq <= 0) {
-        throw new UsageError(`--set expects key=value, got "${expr}"`);
+        throw new UsageError(`--set expects key=value, got ${JSON.stringify(expr)}`);
     }
     const key = fullKey(expr.slice(0, eq).trim());
     let value = expr.slice(eq + 1).trim();
@@ -64,7 +56,7 @@ export function parseSet(expr: string): [string, string] {
         const given = spec!.type === "array" ? jsonList(value) : [value];
         const wrong = given.find((v) => typeof v === "string" && !choices.includes(v));
         if (typeof wrong === "string") {
-            throw new UsageError(`invalid ${key}: got ${JSON.stringify(wrong)}${didYouMean(wrong, choices)}; allowed: ${spec!.allowed}`);
+            throw new UsageError(`--set: invalid ${key}: got ${JSON.stringify(wrong)}${didYouMean(wrong, choices)}; allowed: ${spec!.allowed}`);
         }
     }
     return [key, value];
@@ -75,12 +67,25 @@ export function parseSet(expr: string): [string, string] {
  * it (so a bad value fails here, with the key, the value and what is allowed, before any render).
  */
 export function applySets(config: Record<string, string>, sets: string[], stack: string): { config: Record<string, string>; changed: Record<string, string> } {
-    const changed = Object.fromEntries(sets.map(parseSet));
+    const problems: string[] = [];
+    const entries = sets.flatMap((expr) => {
+        try {
+            return [parseSet(expr)];
+        } catch (e) {
+            if (e instanceof UserError) {
+                problems.push(...e.problems);
+                return [];
+            }
+            throw e;
+        }
+    });
+    const changed = Object.fromEntries(entries);
     const next = { ...config, ...changed };
-    try {
-        parseStackConfig(next, PROJECT, stack);
-    } catch (e) {
-        throw new UsageError((e as Error).message);
+    if (problems.length === 0) {
+        problems.push(...checkStackConfig(next, PROJECT, stack).problems.map((p) => `${p.key in changed ? "--set: " : ""}${p.message}`));
+    }
+    if (problems.length > 0) {
+        throw new UsageError(problems);
     }
     return { config: next, changed };
 }

@@ -5,9 +5,10 @@
 // table in tools/replaceOnChange.ts; the engine is tools/planDiff.ts.
 import * as fs from "fs";
 import * as path from "path";
+import { createCommand, readJsonFile, runCli } from "./cli";
 import { applySets, UsageError } from "./configOverrides";
 import { diffRenders, formatPlan, Plan, PlanResource } from "./planDiff";
-import { availableStacks, readStackConfig, RenderError, renderStack, ROOT } from "./render";
+import { availableStacks, readStackConfig, renderStack, resolveStack, ROOT } from "./render";
 
 export interface PlanOptions {
     stack: string;
@@ -29,7 +30,7 @@ export function readRenderFolder(dir: string): PlanResource[] {
     for (const file of ["registrations.json", "resources.json"]) {
         const p = path.join(dir, file);
         if (fs.existsSync(p)) {
-            const data: unknown = JSON.parse(fs.readFileSync(p, "utf8"));
+            const data = readJsonFile(p, "render file");
             if (!Array.isArray(data)) {
                 throw new UsageError(`${p} is not a render's resource list`);
             }
@@ -56,6 +57,7 @@ async function baseline(o: PlanOptions, root: string): Promise<{ label: string; 
 /** Renders and diffs. Throws UsageError or RenderError for bad input. */
 export async function plan(o: PlanOptions): Promise<PlanResult> {
     const root = o.root ?? ROOT;
+    resolveStack(o.stack, root);
     const { config, changed } = applySets(readStackConfig(o.stack, root), o.sets ?? [], o.stack);
     const before = await baseline(o, root);
     const after = await renderStack({ stack: o.stack, config });
@@ -67,41 +69,19 @@ export function planHeader(r: PlanResult): string {
     return `Plan for stack "${r.stack}"${sets.length ? ` with ${sets.join(", ")}` : ""} against ${r.against} (offline: Pulumi's mock runtime, replacements from tools/replaceOnChange.ts)\n`;
 }
 
-async function main(argv: string[]): Promise<number> {
-    // Loaded lazily so that `--help` does not pay for the SDK.
-    const { Command } = await import("commander");
-    const program = new Command("plan")
-        .description("What `pulumi up` would change, offline: + create, ~ update, +- replace, - delete, per resource with old => new input values (secrets masked).")
-        .argument("<stack>", `the stack to plan (${availableStacks().join(", ")})`)
-        .option("--set <key=value>", "change a config key (any key of stacks/config.ts; repeatable; lists as JSON or a,b,c)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+/** `--set` collects every occurrence. */
+export const collect = (v: string, acc: string[]) => [...acc, v];
+
+export const command = () =>
+    createCommand("plan", "What `pulumi up` would change, offline: + create, ~ update, +- replace, - delete, per resource with old => new input values (secrets masked).")
+        .argument("<stack>", "the stack to plan: Pulumi.<stack>.yaml")
+        .option("--set <key=value>", "change a config key (any key of stacks/config.ts; repeatable; lists as JSON or a,b,c)", collect, [] as string[])
         .option("--against <stack|folder>", "compare with another stack, or with a folder written by npm run render (default: the stack as configured)")
-        .option("--json", "print the plan as JSON for CI")
-        .option("--debug", "print stack traces")
-        .exitOverride()
-        .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-    program.parse(argv, { from: "user" });
-    const opts = program.opts<{ set: string[]; against?: string; json?: boolean }>();
-    const result = await plan({ stack: program.args[0], sets: opts.set, against: opts.against });
-    console.log(opts.json ? JSON.stringify(result, null, 2) : `${planHeader(result)}${formatPlan(result)}`);
-    return 0;
-}
+        .option("--json", "print the plan as JSON for CI");
 
 if (require.main === module) {
-    const debug = process.argv.includes("--debug");
-    main(process.argv.slice(2)).then(
-        // Exit once stdout is flushed: a large --json output to a pipe would be cut off otherwise.
-        (code) => process.stdout.write("", () => process.exit(code)),
-        (e) => {
-            if (e?.code?.startsWith?.("commander.")) {
-                process.exit(e.exitCode === 0 ? 0 : 2);
-            }
-            if (e instanceof UsageError || e instanceof RenderError) {
-                console.error(`error: ${e.message}`);
-                if (debug) console.error(e);
-                process.exit(2);
-            }
-            console.error(debug ? e : `error: ${e?.message ?? e} (--debug for the stack trace)`);
-            process.exit(1);
-        },
-    );
+    runCli(command(), async (stack: string, opts: { set?: string[]; against?: string; json?: boolean }) => {
+        const result = await plan({ stack, sets: opts.set ?? [], against: opts.against });
+        console.log(opts.json ? JSON.stringify(result, null, 2) : `${planHeader(result)}${formatPlan(result)}`);
+    });
 }

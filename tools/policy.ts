@@ -5,10 +5,10 @@
 // the stack's name. Exit 1 when a mandatory rule is violated, 2 on bad input.
 import type { EnforcementLevel } from "@pulumi/policy";
 import { resourceRules, stackRules } from "../policy/rules";
-import { EnvironmentTier, parseStackConfig } from "../stacks/config";
-import { PROJECT, UsageError } from "./configOverrides";
+import { checkStackConfig, EnvironmentTier } from "../stacks/config";
+import { createCommand, runCli, UserError } from "./cli";
 import { Registration } from "./mocks";
-import { availableStacks, readStackConfig, RenderError, renderStack } from "./render";
+import { PROJECT, readStackConfig, renderStack, resolveStack, ROOT } from "./render";
 
 export interface Violation {
     rule: string;
@@ -58,13 +58,13 @@ export interface PolicyReport {
 }
 
 export async function policyReport(stack: string, configFile?: string): Promise<PolicyReport> {
-    const config = readStackConfig(stack, undefined, configFile);
-    let tier: EnvironmentTier;
-    try {
-        tier = parseStackConfig(config, PROJECT, stack).environmentTier;
-    } catch (e) {
-        throw new UsageError((e as Error).message);
+    resolveStack(stack, ROOT, configFile);
+    const config = readStackConfig(stack, ROOT, configFile);
+    const checked = checkStackConfig(config, PROJECT, stack);
+    if (!checked.config) {
+        throw new UserError(checked.problems.map((p) => p.message));
     }
+    const tier = checked.config.environmentTier;
     const result = await renderStack({ stack, config });
     const violations = runPolicies(result.registrations);
     return {
@@ -90,39 +90,16 @@ export function formatPolicyReport(r: PolicyReport): string {
     return lines.join("\n");
 }
 
-async function main(argv: string[]): Promise<number> {
-    const { Command } = await import("commander");
-    const program = new Command("policy")
-        .description("Run the CrossGuard policy pack (policy/) offline over the stack's render: rule, resource, message per violation; exit 1 on a mandatory one.")
-        .argument("<stack>", `the stack (${availableStacks().join(", ")})`)
-        .option("--config-file <file>", "another stack file (default Pulumi.<stack>.yaml)")
-        .option("--json", "print the report as JSON")
-        .option("--debug", "print stack traces")
-        .exitOverride()
-        .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-    program.parse(argv, { from: "user" });
-    const opts = program.opts<{ configFile?: string; json?: boolean }>();
-    const report = await policyReport(program.args[0], opts.configFile);
-    console.log(opts.json ? JSON.stringify(report, null, 2) : formatPolicyReport(report));
-    return report.mandatory > 0 ? 1 : 0;
-}
+export const command = () =>
+    createCommand("policy", "Run the CrossGuard policy pack (policy/) offline over the stack's render: rule, resource and message per violation; exit 1 on a mandatory one.")
+        .argument("<stack>", "the stack: Pulumi.<stack>.yaml (unless --config-file)")
+        .option("--config-file <file>", "read the stack config from this file instead of Pulumi.<stack>.yaml")
+        .option("--json", "print the report as JSON for CI");
 
 if (require.main === module) {
-    const debug = process.argv.includes("--debug");
-    main(process.argv.slice(2)).then(
-        // Exit once stdout is flushed: a large --json output to a pipe would be cut off otherwise.
-        (code) => process.stdout.write("", () => process.exit(code)),
-        (e) => {
-            if (e?.code?.startsWith?.("commander.")) {
-                process.exit(e.exitCode === 0 ? 0 : 2);
-            }
-            if (e instanceof UsageError || e instanceof RenderError) {
-                console.error(`error: ${e.message}`);
-                if (debug) console.error(e);
-                process.exit(2);
-            }
-            console.error(debug ? e : `error: ${e?.message ?? e} (--debug for the stack trace)`);
-            process.exit(1);
-        },
-    );
+    runCli(command(), async (stack: string, opts: { configFile?: string; json?: boolean }) => {
+        const report = await policyReport(stack, opts.configFile);
+        console.log(opts.json ? JSON.stringify(report, null, 2) : formatPolicyReport(report));
+        return report.mandatory > 0 ? 1 : 0;
+    });
 }

@@ -5,6 +5,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { createCommand, OutputDir, readJsonFile, runCli, UserError } from "./cli";
 import { installMocks, MockOptions, Read, Registration } from "./mocks";
+import { describeRemote } from "./replaceOnChange";
 import { PROJECT, readStackConfig, resolveStack, ROOT } from "./stackFiles";
 
 export { availableStacks, PROJECT, readStackConfig, resolveStack, ROOT } from "./stackFiles";
@@ -169,6 +170,7 @@ export function resourceTree(registrations: Registration[]): string {
         for (const r of children.get(parent) ?? []) {
             const summary = summarize(r);
             lines.push(`${"  ".repeat(depth)}${r.type}  ${r.name}${summary ? `  -- ${summary}` : ""}`);
+            lines.push(...describeRemote(r.type).map((l) => `${"  ".repeat(depth + 2)}${l}`));
             walk(r.urn, depth + 1);
         }
     };

@@ -225,3 +225,24 @@ export function nameInputOf(type: string): string | undefined {
 export function hasReplaceData(type: string): boolean {
     return type in REPLACE_ON_CHANGE || type in REMOTE_COMPONENTS || type.startsWith("kubernetes:");
 }
+
+/**
+ * How the render draws a remote component: its children are created by the component's provider,
+ * out of the render's sight, so it lists the ones the component is known to create and the inputs
+ * that replace them.
+ */
+export function describeRemote(type: string): string[] {
+    const remote: RemoteComponent | undefined = REMOTE_COMPONENTS[type];
+    if (!remote) {
+        return [];
+    }
+    const short = (t: string) => t.split(":").pop();
+    const byChild = new Map<string, string[]>();
+    for (const i of remote.replaceInputs) {
+        byChild.set(i.replaces, [...(byChild.get(i.replaces) ?? []), i.path]);
+    }
+    return [
+        `[remote component: the render cannot see its children] creates ${remote.children.map((c) => `${short(c.type)} (${c.count})`).join(", ")}`,
+        ...[...byChild].map(([child, paths]) => `replaces its ${short(child)}${child === remote.primary ? " (the component as a whole)" : ""} on a change to: ${paths.join(", ")}`),
+    ];
+}

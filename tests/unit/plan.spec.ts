@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { CONFIG_KEYS } from "../../stacks/config";
 import { ALTERNATIVES } from "../../tools/blastRadius";
+import { OutputDir } from "../../tools/cli";
 import { applySets, parseSet, settableKeys, UsageError } from "../../tools/configOverrides";
 import { plan, readRenderFolder } from "../../tools/plan";
 import { diffRenders, formatPlan, inputChanges, maskSecrets, Plan, PlanResource, Step } from "../../tools/planDiff";
@@ -180,11 +181,11 @@ describe("plan: --set and --against", () => {
     });
 
     it("refuses a mistyped key with a did-you-mean, and a bad value with the key, the value and what is allowed", () => {
-        expect(() => parseSet("executorCpuLimt=3")).to.throw(UsageError, /unknown config key "executorCpuLimt" \(did you mean executorCpuLimit\?\)/);
-        expect(() => parseSet("natGateways=Singel")).to.throw(UsageError, /invalid karpenter-spark:natGateways: got "Singel" \(did you mean Single\?\); allowed: "Single", "OnePerAz"/);
-        expect(() => parseSet("executorInstanceCategories=c,mm")).to.throw(UsageError, /got "mm" \(did you mean m\?\)/);
+        expect(() => parseSet("executorCpuLimt=3")).to.throw(UsageError, /--set: unknown config key "executorCpuLimt" \(not in stacks\/config.ts, the README's configuration table\); did you mean "executorCpuLimit"\?$/);
+        expect(() => parseSet("natGateways=Singel")).to.throw(UsageError, /--set: invalid karpenter-spark:natGateways: got "Singel"; did you mean "Single"\?; allowed: "Single", "OnePerAz"/);
+        expect(() => parseSet("executorInstanceCategories=c,mm")).to.throw(UsageError, /got "mm"; did you mean "m"\?/);
         expect(() => parseSet("noequals")).to.throw(UsageError, /--set expects key=value/);
-        expect(() => applySets(readStackConfig("dev"), ["executorCpuLimit=-3"], "dev")).to.throw(UsageError, /invalid karpenter-spark:executorCpuLimit: got -3; allowed: a whole number greater than 0/);
+        expect(() => applySets(readStackConfig("dev"), ["executorCpuLimit=-3"], "dev")).to.throw(UsageError, /^--set: invalid karpenter-spark:executorCpuLimit: got -3; allowed: a whole number greater than 0/);
         expect(() => applySets(readStackConfig("dev"), ["karpenterReplicas=3"], "dev")).to.throw(UsageError, /karpenterReplicas.*at most systemNodeCount/);
     });
 
@@ -198,7 +199,8 @@ describe("plan: --set and --against", () => {
     it("plans against a render folder written by npm run render", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
         try {
-            writeRender(await rendered("dev"), dir);
+            fs.rmdirSync(dir);
+            writeRender(await rendered("dev"), new OutputDir(dir, "render"));
             expect(readRenderFolder(dir).length).to.equal((await rendered("dev")).registrations.length);
             const p = await plan({ stack: "dev", against: dir, sets: ["executorConsolidateAfter=10m"] });
             expect(summary(p)).to.deep.equal(["update spark-pools-executors"]);

@@ -18,7 +18,7 @@ describe("plan, blast-radius and policy commands", function () {
         const r = run("plan", "dev", "--set", "executorCpuLimt=3");
         expect(r.code).to.equal(2);
         expect(r.stderr.trim().split("\n")).to.deep.equal([
-            'error: unknown config key "executorCpuLimt" (did you mean executorCpuLimit?); the keys are those of stacks/config.ts (see the README\'s configuration table)',
+            'error: --set: unknown config key "executorCpuLimt" (not in stacks/config.ts, the README\'s configuration table); did you mean "executorCpuLimit"?',
         ]);
     });
 

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { KUBERNETES_DEFAULT, REMOTE_COMPONENTS, REPLACE_ON_CHANGE, hasReplaceData, replaceInputsOf, valuesAt } from "../../tools/replaceOnChange";
+import { resourceTree } from "../../tools/render";
 import { rendered } from "../helpers/render";
 
 const MODULES = path.join(__dirname, "..", "..", "node_modules");
@@ -102,6 +103,14 @@ describe("replace-on-change table", () => {
             const missing = r.registrations.filter((x) => (x.custom || x.remote) && !hasReplaceData(x.type)).map((x) => x.type);
             expect([...new Set(missing)], stack).to.deep.equal([]);
         }
+    });
+
+    it("the render draws remote components with the children they create and the inputs that replace them", async () => {
+        const tree = resourceTree((await rendered("dev")).registrations);
+        expect(tree).to.match(/awsx:ec2:Vpc {2}cluster-vpc[^\n]*\n +\[remote component: the render cannot see its children\] creates Vpc \(1\), Subnet /);
+        expect(tree).to.match(/eks:index:Cluster {2}cluster-eks[^\n]*\n[^\n]*\n +replaces its Cluster \(the component as a whole\) on a change to: name, serviceRole, vpcId/);
+        expect(tree).to.match(/replaces its Vpc \(the component as a whole\) on a change to: cidrBlock/);
+        expect(tree).to.not.match(/NodePool {2}spark-pools-executors[^\n]*\n +\[remote/);
     });
 
     it("reads values at list paths", () => {
