@@ -173,7 +173,13 @@ describe("plan: --set and --against", () => {
             const [full] = parseSet(`${key}=${text}`);
             expect(full).to.equal(`${K}:${key}`);
             expect(settableKeys()).to.include(full);
-            const sets = key === "karpenterReplicas" ? [`${key}=${text}`, "systemNodeCount=3"] : [`${key}=${text}`];
+            // Keys that only make sense with a companion key get it.
+            const companions: Record<string, string[]> = {
+                karpenterReplicas: ["systemNodeCount=3"],
+                existingVpcId: [`existingPrivateSubnetIds=${JSON.stringify(ALTERNATIVES.existingPrivateSubnetIds)}`],
+                existingPrivateSubnetIds: [`existingVpcId=${ALTERNATIVES.existingVpcId}`],
+            };
+            const sets = [`${key}=${text}`, ...(companions[key] ?? [])];
             expect(() => applySets(prod, sets, "prod"), key).to.not.throw();
         }
         expect(parseSet("aws:region=eu-west-1")).to.deep.equal(["aws:region", "eu-west-1"]);
