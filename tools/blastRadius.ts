@@ -193,6 +193,10 @@ export const command = () =>
         .option("--json", "print the result as JSON for CI");
 
 if (require.main === module) {
+    // Unmapped stack traces unless --debug: see tools/plan.ts.
+    if (!process.argv.includes("--debug")) {
+        Error.prepareStackTrace = undefined;
+    }
     runCli(command(), async (stack: string, opts: { set?: string[]; failOnReplace?: boolean; json?: boolean }) => {
         const sets = opts.set ?? [];
         if (sets.length === 0) {

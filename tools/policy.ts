@@ -97,6 +97,10 @@ export const command = () =>
         .option("--json", "print the report as JSON for CI");
 
 if (require.main === module) {
+    // Unmapped stack traces unless --debug: see tools/plan.ts.
+    if (!process.argv.includes("--debug")) {
+        Error.prepareStackTrace = undefined;
+    }
     runCli(command(), async (stack: string, opts: { configFile?: string; json?: boolean }) => {
         const report = await policyReport(stack, opts.configFile);
         console.log(opts.json ? JSON.stringify(report, null, 2) : formatPolicyReport(report));
