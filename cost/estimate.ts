@@ -44,6 +44,8 @@ export interface RegistrationLike {
 /** A NodePool's scheduling facts and its disruption policy. */
 export interface PoolSpec extends NodePoolSpec {
     consolidationPolicy?: string;
+    expireAfter?: string;
+    budgets?: { nodes: string; reasons?: string[]; schedule?: string }[];
 }
 
 /** What the estimator needs from a rendered stack. */
@@ -81,7 +83,12 @@ export function stackFacts(stack: string, region: string, registrations: Registr
     return {
         stack,
         region,
-        pools: of("kubernetes:karpenter.sh/v1:NodePool").map((m) => ({ ...nodePoolSpec(m), consolidationPolicy: m.spec?.disruption?.consolidationPolicy })),
+        pools: of("kubernetes:karpenter.sh/v1:NodePool").map((m) => ({
+            ...nodePoolSpec(m),
+            consolidationPolicy: m.spec?.disruption?.consolidationPolicy,
+            expireAfter: m.spec?.template?.spec?.expireAfter,
+            budgets: m.spec?.disruption?.budgets,
+        })),
         systemNodes: {
             instanceTypes: nodeGroups.flatMap((n) => n.instanceTypes ?? []),
             count: nodeGroups.reduce((s, n) => s + (n.scalingConfig?.desiredSize ?? 0), 0),
@@ -278,8 +285,26 @@ function utilization(packing: Packing): { cpu: number; memory: number; allocCpu:
     return { cpu, memory, allocCpu, allocMemory };
 }
 
+/**
+ * How long an empty node outlives its job: consolidateAfter, unless the pool never removes empty
+ * nodes (consolidateAfter Never, or a budget allowing 0 nodes for Empty at all times), when it
+ * lives until expireAfter (https://karpenter.sh/docs/concepts/disruption/).
+ */
+function emptyNodeMinutes(pool: PoolSpec): number {
+    const blocked = (pool.budgets ?? []).some((b) => b.nodes.trim() === "0" || b.nodes.trim() === "0%" ? !b.schedule && (!b.reasons || b.reasons.includes("Empty")) : false);
+    if (pool.consolidateAfter !== "Never" && !blocked) {
+        return minutes(pool.consolidateAfter);
+    }
+    if (!pool.expireAfter || pool.expireAfter === "Never") {
+        throw new EstimateError(
+            `NodePool ${pool.name} never removes an empty node (${blocked ? "a disruption budget allows 0 Empty nodes at all times" : "consolidateAfter is Never"}) and expireAfter is ${pool.expireAfter ?? "unset"}: its nodes outlive every job, so a run has no cost of its own`,
+        );
+    }
+    return minutes(pool.expireAfter);
+}
+
 function billedTime(pool: PoolSpec, workload: Workload): BilledTime {
-    const consolidateAfterMinutes = minutes(pool.consolidateAfter);
+    const consolidateAfterMinutes = emptyNodeMinutes(pool);
     const total = Math.max(
         ASSUMPTIONS.minimumBilledSeconds / 60,
         (ASSUMPTIONS.launchToReadySeconds + ASSUMPTIONS.imagePullSeconds) / 60 + workload.durationMinutes + consolidateAfterMinutes,
@@ -508,7 +533,7 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
     const staticUsdPerHour = staticNodes.reduce((s, n) => s + n.offering.usdPerHour + ebsPerNodeHour, 0);
     const staticExtras = sum(extras([]));
     const staticPerRun = (staticUsdPerHour * 24) / options.runsPerDay + staticExtras;
-    const caExtraMinutes = ASSUMPTIONS.clusterAutoscalerScanSeconds / 60 + ASSUMPTIONS.clusterAutoscalerScaleDownMinutes - minutes(executorPool.consolidateAfter);
+    const caExtraMinutes = ASSUMPTIONS.clusterAutoscalerScanSeconds / 60 + ASSUMPTIONS.clusterAutoscalerScaleDownMinutes - runs[1].estimate.billedTime.consolidateAfterMinutes;
     const caPerRun =
         runs.reduce((s, r) => s + (r.estimate.usdPerHour.high * (r.estimate.billedTime.totalMinutes - r.estimate.billedTime.consolidateAfterMinutes + ASSUMPTIONS.clusterAutoscalerScanSeconds / 60 + ASSUMPTIONS.clusterAutoscalerScaleDownMinutes)) / 60, 0) +
         sum(extras(runs, caExtraMinutes));

@@ -121,6 +121,30 @@ describe("cost: pods that do not fit are refused, not priced (bug 2)", () => {
     });
 });
 
+describe("cost: billed time follows each pool's disruption settings", () => {
+    it("bills an empty node until expireAfter when the pool never consolidates it, and refuses when it never goes", async () => {
+        const r = await rendered("prod");
+        const facts = stackFacts("prod", r.region, r.registrations);
+        const pricing = regionPricing(catalog, r.region);
+        const services = regionServicePrices(r.region, 1);
+        const withExec = (change: object) => ({ ...facts, pools: facts.pools.map((p) => (p.name.endsWith("executors") ? { ...p, ...change } : p)) });
+        const base = estimateJob(facts, workload("spark-pi"), catalog, pricing, services);
+        const never = estimateJob(withExec({ consolidateAfter: "Never", expireAfter: "24h" }), workload("spark-pi"), catalog, pricing, services);
+        const exec = never.pools.find((p) => p.role === "executor")!;
+        expect(exec.billedTime.consolidateAfterMinutes).to.equal(24 * 60);
+        expect(never.costPerRun).to.be.greaterThan(10 * base.costPerRun);
+        const blocked = estimateJob(withExec({ budgets: [{ nodes: "0", reasons: ["Empty"] }], expireAfter: "720h" }), workload("spark-pi"), catalog, pricing, services);
+        expect(blocked.pools.find((p) => p.role === "executor")!.billedTime.consolidateAfterMinutes).to.equal(720 * 60);
+        // A budget of 0 only on a schedule still lets empty nodes go outside it.
+        const scheduled = estimateJob(withExec({ budgets: [{ nodes: "0", reasons: ["Empty"], schedule: "0 9 * * mon-fri" }] }), workload("spark-pi"), catalog, pricing, services);
+        expect(scheduled.costPerRun).to.be.closeTo(base.costPerRun, 1e-12);
+        expect(() => estimateJob(withExec({ consolidateAfter: "Never", expireAfter: "Never" }), workload("spark-pi"), catalog, pricing, services)).to.throw(
+            EstimateError,
+            /NodePool \S+-executors never removes an empty node \(consolidateAfter is Never\) and expireAfter is Never/,
+        );
+    });
+});
+
 describe("cost: Spot band and the lower bound", () => {
     const a: Offering = { type: type("a.large", "m", 2, 1930, 3000), capacityType: "spot", usdPerHour: 0.02, interruptionBand: ">20%" };
     const b: Offering = { type: type("b.large", "m", 2, 1930, 3000), capacityType: "spot", usdPerHour: 0.03, interruptionBand: "<5%" };
