@@ -5,7 +5,7 @@ import { CapacityType, SparkRole } from "../components/enums";
 import { EXECUTOR_CORE_REQUEST_HEADROOM_MILLI, SparkPodPlacement, sparkPodPlacement } from "../components/pools/placement";
 import { SPARK_ROLE_KEY } from "../components/pools/specs";
 import { Catalog, EstimateError, InstanceType, RegionPricing } from "./catalog";
-import { Offering, Overhead, pack, Packing, Pod } from "./packing";
+import { Offering, Overhead, pack, Packing, Pod, unmetMinValues } from "./packing";
 import { minValuesProblems, NodePoolSpec, nodeLabels, nodePoolSpec, poolCandidates, poolCapacityTypes, podMayRunOn } from "../components/catalog/scheduling";
 import { RegionServicePrices } from "./services";
 import { PodRequest, sparkPodRequest, Workload } from "./spark";
@@ -25,7 +25,10 @@ export const ASSUMPTIONS = {
     imageGiB: 0.7,
     /** Cluster Autoscaler's default --scan-interval (10s) before it asks the ASG for a node (https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/FAQ.md#what-are-the-parameters-to-ca). */
     clusterAutoscalerScanSeconds: 10,
-    /** Cluster Autoscaler's default --scale-down-unneeded-time: 10 minutes before an empty node goes (same FAQ). */
+    /**
+     * Cluster Autoscaler's default --scale-down-unneeded-time: 10 minutes before an empty node goes (same FAQ).
+     * Its --scale-down-delay-after-add (10 min) is left out, which favours Cluster Autoscaler on jobs under 10 minutes.
+     */
     clusterAutoscalerScaleDownMinutes: 10,
     /** EC2 bills Linux instances per second with a one-minute minimum (https://aws.amazon.com/ec2/pricing/). */
     minimumBilledSeconds: 60,
@@ -177,6 +180,8 @@ export interface JobEstimate {
     baselines: Baselines;
     /** For the baselines' detail: the always-on node set. */
     staticCluster: { nodes: string[]; usdPerHour: number; extrasPerRun: number };
+    /** For the baselines' detail: Cluster Autoscaler's executor node group. */
+    clusterAutoscalerGroup: CaNodeGroup;
 }
 
 export interface Baselines {
@@ -448,6 +453,65 @@ export function cheapestWholeInstances(pods: Pod[], offers: Offering[], overhead
     return { usdPerHour: cost[n], nodes };
 }
 
+function fitsOne(o: Offering, pod: Pod, overhead: Overhead): boolean {
+    return o.type.allocatable.cpuMilli - overhead.cpuMilli >= pod.cpuMilli && o.type.allocatable.memoryMiB - overhead.memoryMiB >= pod.memoryMiB;
+}
+
+export interface CaNodeGroup {
+    vcpu: number;
+    memoryGiB: number;
+    instanceTypes: string[];
+    podsPerNode: number;
+    nodes: number;
+    usdPerHour: { low: number; high: number };
+    /** False when no single shape offers the pool's minValues: then the cheapest shape regardless. */
+    meetsMinValues: boolean;
+}
+
+/**
+ * The Spot managed node group a team would give Cluster Autoscaler for these pods: every allowed
+ * type of one vCPU/memory shape (CA scales a mixed-instances group as if all were its first type,
+ * so they must match: https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md#using-mixed-instances-policies-and-spot-instances),
+ * meeting the pool's minValues where a shape can, the shape that costs least for the job; each node
+ * priced at the price-capacity-optimized estimate among the group's types (managed node groups
+ * launch Spot with price-capacity-optimized: https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html#managed-node-group-capacity-types).
+ */
+export function clusterAutoscalerNodeGroup(pods: Pod[], offers: Offering[], minValues: Record<string, number>, bands: string[], overhead: Overhead): CaNodeGroup {
+    const pod = pods[0];
+    const shapes = new Map<string, Offering[]>();
+    for (const o of offers) {
+        const key = `${o.type.vcpu}/${o.type.memoryMiB}`;
+        shapes.set(key, [...(shapes.get(key) ?? []), o]);
+    }
+    const diverse = [...shapes.values()].filter((g) => unmetMinValues(g, minValues) === undefined);
+    const meetsMinValues = diverse.some((g) => g.every((o) => fitsOne(o, pod, overhead)));
+    let best: CaNodeGroup | undefined;
+    for (const group of meetsMinValues ? diverse : [...shapes.values()]) {
+        const k = Math.min(
+            ...group.map((o) =>
+                Math.min(
+                    Math.floor((o.type.allocatable.cpuMilli - overhead.cpuMilli) / pod.cpuMilli),
+                    Math.floor((o.type.allocatable.memoryMiB - overhead.memoryMiB) / pod.memoryMiB),
+                    o.type.allocatable.pods - overhead.pods,
+                ),
+            ),
+        );
+        if (k < 1) {
+            continue;
+        }
+        const nodes = Math.ceil(pods.length / k);
+        const high = priceCapacityOptimized(group, bands).usdPerHour * nodes;
+        const low = Math.min(...group.map((o) => o.usdPerHour)) * nodes;
+        if (!best || high < best.usdPerHour.high) {
+            best = { vcpu: group[0].type.vcpu, memoryGiB: group[0].type.memoryMiB / 1024, instanceTypes: group.map((o) => o.type.name).sort(), podsPerNode: k, nodes, usdPerHour: { low, high }, meetsMinValues };
+        }
+    }
+    if (!best) {
+        throw new EstimateError(`no instance shape of the executor pool holds an executor: Cluster Autoscaler has no node group to compare`);
+    }
+    return best;
+}
+
 /** EMR Serverless worker sizes: vCPUs, and the memory range in GB each allows (with its step). */
 const EMR_SERVERLESS_WORKERS: { vcpu: number; minGb: number; maxGb: number; stepGb: number }[] = [
     { vcpu: 1, minGb: 2, maxGb: 8, stepGb: 1 },
@@ -492,14 +556,14 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
     requireScheduled(odRuns, " (On-Demand only)");
 
     // What each run adds besides instances.
-    const nodeHours = (rs: PoolRun[], extraMinutes = 0) => rs.reduce((s, r) => s + (r.packing.nodes.length * (r.estimate.billedTime.totalMinutes + extraMinutes)) / 60, 0);
+    const nodeHours = (rs: PoolRun[]) => rs.reduce((s, r) => s + (r.packing.nodes.length * r.estimate.billedTime.totalMinutes) / 60, 0);
     const ebsPerNodeHour = (facts.nodeRootVolumeGiB * price.gp3UsdPerGbMonth) / HOURS_PER_MONTH;
-    const nodeCount = runs.reduce((s, r) => s + r.packing.nodes.length, 0);
     const data = workload.data ?? { s3ReadGiB: 0, s3WriteGiB: 0, shuffleGiB: 0 };
-    const extras = (rs: PoolRun[], extraMinutes = 0, throughNat = facts.natGateways > 0): LineItem[] => {
-        const items: LineItem[] = [{ item: `EBS gp3 root volumes: ${facts.nodeRootVolumeGiB} GiB per node for its billed time`, usd: nodeHours(rs, extraMinutes) * ebsPerNodeHour }];
-        if (throughNat) {
-            const gb = facts.s3GatewayEndpoint ? 0 : nodeCount * ASSUMPTIONS.imageGiB + data.s3ReadGiB + data.s3WriteGiB;
+    /** Root volumes for `hours` node-hours, NAT bytes for `nodes` new nodes and the job's S3 traffic, cross-AZ shuffle. */
+    const extrasFor = (hours: number, nodes: number): LineItem[] => {
+        const items: LineItem[] = [{ item: `EBS gp3 root volumes: ${facts.nodeRootVolumeGiB} GiB per node for its billed time`, usd: hours * ebsPerNodeHour }];
+        if (facts.natGateways > 0) {
+            const gb = facts.s3GatewayEndpoint ? 0 : nodes * ASSUMPTIONS.imageGiB + data.s3ReadGiB + data.s3WriteGiB;
             items.push({
                 item: facts.s3GatewayEndpoint
                     ? "NAT data processing: none (the S3 gateway endpoint carries S3 and ECR image layers)"
@@ -513,6 +577,7 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
         }
         return items;
     };
+    const extras = (rs: PoolRun[]): LineItem[] => extrasFor(nodeHours(rs), rs.reduce((s, r) => s + r.packing.nodes.length, 0));
     const sum = (items: LineItem[]) => items.reduce((s, i) => s + i.usd, 0);
     const runExtras = extras(runs);
     const computePerRun = { low: runs.reduce((s, r) => s + r.estimate.costPerRun.low, 0), high: runs.reduce((s, r) => s + r.estimate.costPerRun.high, 0) };
@@ -531,12 +596,14 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
     const onDemandPerRun = odRuns.reduce((s, r) => s + r.estimate.costPerRun.low, 0) + sum(extras(odRuns));
     const staticNodes = [runs[0].packing, odRuns[1].packing].flatMap((p) => p.nodes);
     const staticUsdPerHour = staticNodes.reduce((s, n) => s + n.offering.usdPerHour + ebsPerNodeHour, 0);
-    const staticExtras = sum(extras([]));
+    const staticExtras = sum(extrasFor(0, 0));
     const staticPerRun = (staticUsdPerHour * 24) / options.runsPerDay + staticExtras;
-    const caExtraMinutes = ASSUMPTIONS.clusterAutoscalerScanSeconds / 60 + ASSUMPTIONS.clusterAutoscalerScaleDownMinutes - runs[1].estimate.billedTime.consolidateAfterMinutes;
-    const caPerRun =
-        runs.reduce((s, r) => s + (r.estimate.usdPerHour.high * (r.estimate.billedTime.totalMinutes - r.estimate.billedTime.consolidateAfterMinutes + ASSUMPTIONS.clusterAutoscalerScanSeconds / 60 + ASSUMPTIONS.clusterAutoscalerScaleDownMinutes)) / 60, 0) +
-        sum(extras(runs, caExtraMinutes));
+    // Cluster Autoscaler: one Spot node group of one shape for executors, one On-Demand group for drivers.
+    const caMinutes =
+        ASSUMPTIONS.clusterAutoscalerScanSeconds / 60 + (ASSUMPTIONS.launchToReadySeconds + ASSUMPTIONS.imagePullSeconds) / 60 + workload.durationMinutes + ASSUMPTIONS.clusterAutoscalerScaleDownMinutes;
+    const caGroup = clusterAutoscalerNodeGroup(pods.executor, runs[1].offerings, poolMinValues(executorPool), catalog.interruptionBands, ASSUMPTIONS.daemonSetOverhead);
+    const caNodes = caGroup.nodes + runs[0].packing.nodes.length;
+    const caPerRun = ((caGroup.usdPerHour.high + runs[0].estimate.usdPerHour.high) * caMinutes) / 60 + sum(extrasFor((caNodes * caMinutes) / 60, caNodes));
     const podHours = (workload.durationMinutes + ASSUMPTIONS.imagePullSeconds / 60) / 60;
     const allPods = [...pods.driver, ...pods.executor];
     const emrUplift = allPods.reduce((s, p) => s + Math.max(podHours, 1 / 60) * ((p.cpuMilli / 1000) * price.emrOnEksUsdPerVcpuHour + (p.memoryMiB / 1024) * price.emrOnEksUsdPerGbHour), 0);
@@ -572,6 +639,7 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
             emrServerless: serverless,
         },
         staticCluster: { nodes: staticNodes.map((n) => n.offering.type.name), usdPerHour: staticUsdPerHour, extrasPerRun: staticExtras },
+        clusterAutoscalerGroup: caGroup,
     };
 }
 

@@ -35,6 +35,8 @@ export function estimateJson(estimates: JobEstimate[], idle: IdleFloor, runsPerD
             memoryUtilizationPct: e.memoryUtilizationPct,
             instanceTypesLaunchable: e.instanceTypesLaunchable,
             baselines: e.baselines,
+            staticCluster: e.staticCluster,
+            clusterAutoscalerGroup: e.clusterAutoscalerGroup,
             breakEven: breakEven(e, idle),
             requests: e.requests,
             pools: e.pools,
@@ -100,7 +102,8 @@ export function formatEstimate(e: JobEstimate, idle: IdleFloor, runsPerDay: numb
             const saving = 100 * (1 - e.costPerRun / v);
             return `  ${ALTERNATIVE_NAMES[k].padEnd(48)}${usd(v).padStart(10)}  (this stack ${saving >= 0 ? "saves" : "costs"} ${pct(Math.abs(saving))}${saving >= 0 ? "" : " more"})`;
         }),
-        `  (the always-on cluster's run is its day at ${e.staticCluster.nodes.length} nodes, ${usd(e.staticCluster.usdPerHour)}/h, divided by the runs per day)`,
+        `  (the always-on cluster's run is its day at ${e.staticCluster.nodes.length} nodes, ${usd(e.staticCluster.usdPerHour)}/h, divided by the runs per day;`,
+        `   Cluster Autoscaler's Spot group: ${e.clusterAutoscalerGroup.nodes} x ${e.clusterAutoscalerGroup.vcpu} vCPU/${e.clusterAutoscalerGroup.memoryGiB} GiB of ${e.clusterAutoscalerGroup.instanceTypes.length} types, ${e.clusterAutoscalerGroup.podsPerNode} executors each${e.clusterAutoscalerGroup.meetsMinValues ? "" : "; no shape meets the pool's minValues"})`,
         "",
         `Per month (730 h), idle floor included:`,
         ...monthlyTable(runsPerDay.map((r) => monthly(e, idle, r))),

@@ -6,6 +6,7 @@ import {
     ASSUMPTIONS,
     breakEven,
     cheapestWholeInstances,
+    clusterAutoscalerNodeGroup,
     emrServerlessWorker,
     estimateJob,
     HOURS_PER_MONTH,
@@ -153,6 +154,22 @@ describe("cost: Spot band and the lower bound", () => {
     it("price-capacity-optimized takes the cheapest type of the least-interrupted band", () => {
         expect(priceCapacityOptimized([a, b, c], catalog.interruptionBands).type.name).to.equal("b.large");
         expect(priceCapacityOptimized([a, c], catalog.interruptionBands).type.name).to.equal("c.large");
+    });
+
+    it("gives Cluster Autoscaler one node shape that meets the pool's minValues, priced price-capacity-optimized", () => {
+        const same = (name: string, usd: number, band: string, category = "m"): Offering => ({ type: type(name, category, 8, 7910, 14000), capacityType: "spot", usdPerHour: usd, interruptionBand: band });
+        const big: Offering = { type: type("z.4xlarge", "m", 16, 15890, 30000), capacityType: "spot", usdPerHour: 0.5, interruptionBand: "<5%" };
+        const pods = Array.from({ length: 10 }, (_, i) => ({ name: `p${i}`, cpuMilli: 1900, memoryMiB: 1000 }));
+        // 8-vCPU shape: 4 pods a node (7760m / 1900m), 3 nodes; priced at the least-interrupted type.
+        const g = clusterAutoscalerNodeGroup(pods, [same("a.2xlarge", 0.2, ">20%"), same("b.2xlarge", 0.25, "<5%"), big], { "node.kubernetes.io/instance-type": 2 }, catalog.interruptionBands, overhead);
+        expect([g.vcpu, g.podsPerNode, g.nodes, g.instanceTypes]).to.deep.equal([8, 4, 3, ["a.2xlarge", "b.2xlarge"]]);
+        expect(g.usdPerHour.high).to.be.closeTo(0.75, 1e-9);
+        expect(g.usdPerHour.low).to.be.closeTo(0.6, 1e-9);
+        expect(g.meetsMinValues).to.equal(true);
+        // No shape with two types: the cheapest shape, flagged.
+        const lone = clusterAutoscalerNodeGroup(pods, [same("a.2xlarge", 0.2, ">20%"), big], { "node.kubernetes.io/instance-type": 2 }, catalog.interruptionBands, overhead);
+        expect([lone.instanceTypes, lone.meetsMinValues]).to.deep.equal([["a.2xlarge"], false]);
+        expect(() => clusterAutoscalerNodeGroup([{ name: "x", cpuMilli: 99000, memoryMiB: 1 }], [big], {}, catalog.interruptionBands, overhead)).to.throw(EstimateError, /no instance shape/);
     });
 
     it("the lower bound is the cheapest whole-instance set, not the cheapest per-vCPU fraction", () => {
