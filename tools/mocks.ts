@@ -214,6 +214,7 @@ const RESOURCES: Record<string, Fabricate> = {
     "aws:s3/bucketVersioning:BucketVersioning": echo,
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": echo,
     "aws:s3/bucketPolicy:BucketPolicy": echo,
+    "aws:s3/bucketObjectv2:BucketObjectv2": echo,
     "kubernetes:helm.sh/v3:Release": ({ inputs, ctx }) => ({
         id: `${inputs.namespace}/${inputs.name}`,
         state: {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { IamPolicyDocument, IamStatement } from "../iamTypes";
+import { IamPolicyDocument } from "../iamTypes";
 import { Toleration } from "../karpenter/values";
+import { DataAccess, s3aPrefixStatements } from "./s3a";
 
 /** Key prefix of the event logs in the bucket; roles are scoped to it. */
 export const EVENT_LOG_PREFIX = "spark-events";
@@ -12,41 +13,47 @@ export function eventLogDirectory(bucketName: string): string {
     return `s3a://${bucketName}/${EVENT_LOG_PREFIX}/`;
 }
 
-/** Spark's S3A writes each log as `<app>.inprogress` and renames it (copy, then delete) at the end. */
-/** Listing is allowed under the event-log prefix only. */
-function listEventLogPrefix(bucketArn: string): IamStatement {
-    return {
-        Sid: "ListEventLogPrefix",
-        Effect: "Allow",
-        Action: "s3:ListBucket",
-        Resource: bucketArn,
-        Condition: { StringLike: { "s3:prefix": [EVENT_LOG_PREFIX, `${EVENT_LOG_PREFIX}/*`] } },
-    };
+/**
+ * The zero-byte directory marker that makes the event-log directory exist from the start: Spark's
+ * driver and the History Server both check that it exists when they start, and with S3A a prefix
+ * with no object under it does not exist. S3A 3.4 keeps markers ("keep" policy), and the
+ * lifecycle rules only expire objects larger than zero bytes, so the marker stays.
+ */
+export const EVENT_LOG_MARKER_KEY = `${EVENT_LOG_PREFIX}/`;
+
+/**
+ * Expire event logs after the retention period (and their old versions a day later), never the
+ * zero-byte directory marker (the size filter), and clean up the delete markers left behind.
+ * Size filters: https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-filters.html
+ */
+export function eventLogLifecycleRules(retentionDays: number) {
+    return [
+        {
+            id: "expire-event-logs",
+            status: "Enabled",
+            filter: { objectSizeGreaterThan: 0 },
+            expiration: { days: retentionDays },
+            noncurrentVersionExpiration: { noncurrentDays: 1 },
+        },
+        {
+            // Size filters do not apply to incomplete uploads, so these go by prefix.
+            id: "clean-up-uploads-and-delete-markers",
+            status: "Enabled",
+            filter: { prefix: "" },
+            expiration: { expiredObjectDeleteMarker: true },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        },
+    ];
 }
 
+/** Jobs' role: S3A's full read-write sequence under the prefix, the marker itself excluded. */
 export function eventLogWriterPolicy(bucketArn: string): IamPolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            listEventLogPrefix(bucketArn),
-            {
-                Sid: "WriteEventLogs",
-                Effect: "Allow",
-                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-                Resource: `${bucketArn}/${EVENT_LOG_PREFIX}/*`,
-            },
-        ],
-    };
+    return { Version: "2012-10-17", Statement: s3aPrefixStatements("EventLogs", bucketArn, EVENT_LOG_PREFIX, DataAccess.ReadWrite, true) };
 }
 
+/** History Server's role: list and read under the prefix, nothing else (its cleaner is off; the lifecycle rule expires logs). */
 export function eventLogReaderPolicy(bucketArn: string): IamPolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            listEventLogPrefix(bucketArn),
-            { Sid: "ReadEventLogs", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${EVENT_LOG_PREFIX}/*` },
-        ],
-    };
+    return { Version: "2012-10-17", Statement: s3aPrefixStatements("EventLogs", bucketArn, EVENT_LOG_PREFIX, DataAccess.Read) };
 }
 
 /** Refuses every request to the bucket that does not use TLS. */

@@ -55,13 +55,9 @@ describe("SparkOperator (mocked)", () => {
         expect(sa.metadata.name).to.equal("spark");
         const assoc = ofType(dev, "aws:eks/podIdentityAssociation:PodIdentityAssociation").find((a) => a.inputs.namespace === "spark-jobs")!;
         expect(assoc.inputs).to.include({ serviceAccount: "spark", clusterName: "karpenter-spark-dev" });
+        // What the roles allow is checked request by request in s3aPolicies.spec.ts.
         const writer = policyOf(dev, "spark-event-log-writer");
-        expect(writer.Statement.map((s: any) => [s.Action, s.Resource])).to.deep.equal([
-            ["s3:ListBucket", writer.Statement[0].Resource],
-            [["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], `${writer.Statement[0].Resource}/spark-events/*`],
-        ]);
-        expect(writer.Statement[0].Condition).to.deep.equal({ StringLike: { "s3:prefix": ["spark-events", "spark-events/*"] } });
-        expect(writer.Statement[0].Resource).to.equal(`arn:aws:s3:::${dev.outputs.eventLogBucketName}`);
+        expect(writer.Statement.flatMap((s: any) => [].concat(s.Resource))).to.include(`arn:aws:s3:::${dev.outputs.eventLogBucketName}/spark-events/?*`);
         const reader = policyOf(dev, "spark-history-reader");
         expect(reader.Statement.flatMap((s: any) => [].concat(s.Action))).to.deep.equal(["s3:ListBucket", "s3:GetObject"]);
     });
