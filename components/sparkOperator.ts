@@ -1,14 +1,22 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveSparkOperatorArgs, SparkOperatorArgs } from "./spark/args";
+import { createDataAccess } from "./spark/dataAccess";
 import { createEventLogBucket } from "./spark/eventLogBucket";
 import { createExampleJob } from "./spark/exampleJob";
-import { eventLogDirectory, HISTORY_SERVER_NAME } from "./spark/historyServer";
+import { eventLogDirectory, historyServerPortForward } from "./spark/historyServer";
 import { createHistoryServer } from "./spark/historyServerResources";
+import { createDriverPodMonitor } from "./spark/monitoring";
 import { createJobServiceAccounts, createNamespaces, createOperatorRelease } from "./spark/operatorResources";
 import { SPARK_PI_NAME } from "./spark/sparkPi";
 import { SPARK_OPERATOR_NAMESPACE } from "./spark/values";
 
-export { ResolvedSparkOperatorArgs, resolveSparkOperatorArgs, SparkOperatorArgs } from "./spark/args";
+export { DataAccessGrant, ResolvedSparkOperatorArgs, resolveSparkOperatorArgs, SparkOperatorArgs } from "./spark/args";
+
+/** The commands that open a running job's Spark UI: the operator's UI service of the application, on localhost:4040. */
+export function sparkUiCommands(namespace: string, application: string): string[] {
+    return [`kubectl port-forward -n ${namespace} svc/${application}-ui-svc 4040:4040`];
+}
 
 /**
  * Spark on the cluster: the Kubeflow Spark Operator (on the system nodes), the job namespaces
@@ -32,19 +40,28 @@ export class SparkOperator extends pulumi.ComponentResource {
     public readonly historyServerServiceName: pulumi.Output<string>;
     /** Commands to follow the example job. */
     public readonly exampleJobCommands: pulumi.Output<string[]>;
+    /** Commands that open the History Server's UI (and a job's Spark UI) on localhost. */
+    public readonly uiAccessCommands: pulumi.Output<string[]>;
+    /** The AWS region the event-log bucket and S3A conf are set for. */
+    public readonly region: pulumi.Output<string>;
 
     constructor(name: string, args: SparkOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolveSparkOperatorArgs(name, args);
         super("karpenter-spark:index:SparkOperator", name, {}, opts);
         const parent = this;
 
+        const region = aws.getRegionOutput({}, { parent }).region;
         const namespaces = createNamespaces(name, a, parent);
         const logs = createEventLogBucket(name, a, parent);
         const serviceAccounts = createJobServiceAccounts(name, a, namespaces.jobs, logs.bucket, parent);
-        const release = createOperatorRelease(name, a, namespaces.operator, [...namespaces.jobs, ...serviceAccounts], parent);
-        const historyServerService = createHistoryServer(name, a, namespaces.operator, logs.bucket, parent);
+        const dataAccounts = createDataAccess(name, a, namespaces.jobs, logs.bucket, parent);
+        const release = createOperatorRelease(name, a, namespaces.operator, [...namespaces.jobs, ...serviceAccounts, ...dataAccounts], parent);
+        const historyServerService = createHistoryServer(name, a, namespaces.operator, logs.bucket, region, parent);
         if (a.example) {
-            createExampleJob(name, a, a.example, logs.bucket, [release, serviceAccounts[0]], parent);
+            createExampleJob(name, a, a.example, logs.bucket, region, [release, serviceAccounts[0], logs.marker], parent);
+        }
+        if (a.podMonitors) {
+            createDriverPodMonitor(name, a, [release], parent);
         }
 
         const ns = a.jobNamespaces[0];
@@ -61,10 +78,17 @@ export class SparkOperator extends pulumi.ComponentResource {
                       `kubectl get pods -n ${ns} -l spark-app-name=${SPARK_PI_NAME} -L spark-role -o wide`,
                       "kubectl get nodeclaims -L karpenter.sh/capacity-type,karpenter.sh/nodepool",
                       `kubectl logs -n ${ns} ${SPARK_PI_NAME}-driver | grep "Pi is roughly"`,
-                      `kubectl port-forward -n ${SPARK_OPERATOR_NAMESPACE} svc/${HISTORY_SERVER_NAME} 18080:18080`,
+                      ...sparkUiCommands(ns, SPARK_PI_NAME),
+                      historyServerPortForward(SPARK_OPERATOR_NAMESPACE),
                   ]
                 : [],
         );
+        this.uiAccessCommands = pulumi.output([
+            `${historyServerPortForward(SPARK_OPERATOR_NAMESPACE)}   # then open http://localhost:18080`,
+            ...(a.historyServerIngress ? [`open https://${a.historyServerIngress.host}/   # History Server through its Ingress`] : []),
+            `kubectl port-forward -n <namespace> svc/<application>-ui-svc 4040:4040   # a running job's Spark UI`,
+        ]);
+        this.region = region;
         this.registerOutputs({
             operatorNamespace: this.operatorNamespace,
             jobNamespaces: this.jobNamespaces,
@@ -73,6 +97,8 @@ export class SparkOperator extends pulumi.ComponentResource {
             eventLogDirectory: this.eventLogDirectory,
             historyServerServiceName: this.historyServerServiceName,
             exampleJobCommands: this.exampleJobCommands,
+            uiAccessCommands: this.uiAccessCommands,
+            region: this.region,
         });
     }
 }

@@ -5,7 +5,9 @@ import { IAM_PRINCIPAL_ARN } from "../components/karpenterCluster/args";
 import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, NatGatewayStrategy } from "../components/enums";
 import { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSupportProblem } from "../components/karpenter/versions";
 import { DEFAULT_AMI_VERSION } from "../components/pools/specs";
-import { DEFAULT_SPARK_IMAGE } from "../components/spark/sparkPi";
+import { DataAccessGrant, S3_BUCKET_NAME, S3_PREFIX } from "../components/spark/args";
+import { DEFAULT_SPARK_IMAGE } from "../components/spark/image";
+import { DataAccess } from "../components/spark/s3a";
 import { DEFAULT_SPARK_OPERATOR_VERSION } from "../components/spark/values";
 import {
     AL2023_AMI_VERSION,
@@ -107,6 +109,12 @@ export interface StackConfig {
     highAvailability: boolean;
     protectEventLogs: boolean;
     eventLogRetentionDays: number;
+    sparkMaxConcurrentApplications: number;
+    sparkMetrics: boolean;
+    sparkPodMonitors: boolean;
+    historyServerIngressClassName?: string;
+    historyServerIngressHost?: string;
+    sparkDataAccess?: DataAccessGrant[];
     checkUpgradePath: boolean;
     environmentTier: EnvironmentTier;
 }
@@ -402,14 +410,14 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
     },
     sparkImage: {
         type: "string",
-        description: "Spark image for the example job and the History Server.",
-        allowed: 'a container image reference such as "docker.io/apache/spark:4.0.4"',
+        description: "Spark image for the example job and the History Server (default: ECR Public's mirror of the Docker Official Image, no Docker Hub pull limit); point it at your own registry.",
+        allowed: 'a container image reference such as "public.ecr.aws/docker/library/spark:4.0.4" or your own registry\'s',
         schema: { type: "string", pattern: pattern(CONTAINER_IMAGE) },
         default: DEFAULT_SPARK_IMAGE,
     },
     sparkImageHasS3A: {
         type: "boolean",
-        description: "Whether sparkImage has the S3A connector (stock apache/spark does not): enables event logs and the History Server.",
+        description: "Whether sparkImage has the S3A connector (docker/spark-s3a/Dockerfile); otherwise the History Server and drivers fetch the pinned jars at start-up.",
         allowed: "true or false",
         schema: { type: "boolean" },
         default: false,
@@ -434,6 +442,65 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
         allowed: "a whole number from 1 to 3650",
         schema: { type: "integer", minimum: 1, maximum: 3650 },
         default: 30,
+    },
+    sparkMaxConcurrentApplications: {
+        type: "integer",
+        description: "SparkApplications meant to run at once; sizes the Spark Operator controller's workers and memory.",
+        allowed: "a whole number from 1 to 1000",
+        schema: { type: "integer", minimum: 1, maximum: 1000 },
+        default: 20,
+    },
+    sparkMetrics: {
+        type: "boolean",
+        description: "Expose Spark's Prometheus endpoints (example job) and the Spark Operator's metrics.",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: false,
+    },
+    sparkPodMonitors: {
+        type: "boolean",
+        description: "Create Prometheus Operator PodMonitors for the operator and Spark drivers (the cluster must have the monitoring.coreos.com CRDs; needs sparkMetrics).",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: false,
+    },
+    historyServerIngressClassName: {
+        type: "string",
+        description: "IngressClass of an Ingress for the Spark History Server (e.g. alb); empty: no Ingress.",
+        allowed: 'an IngressClass name such as "alb", together with historyServerIngressHost',
+        schema: { type: "string" },
+        default: "",
+        placeholder: true,
+    },
+    historyServerIngressHost: {
+        type: "string",
+        description: "Host name of the History Server's Ingress; empty: no Ingress.",
+        allowed: 'a DNS host name such as "spark-history.example.com", together with historyServerIngressClassName',
+        schema: { type: "string" },
+        default: "",
+        placeholder: true,
+    },
+    sparkDataAccess: {
+        type: "array",
+        description: "Per-job S3 access: service accounts in job namespaces, each with read or read-write access to one bucket prefix (EKS Pod Identity).",
+        allowed: 'a list of {"serviceAccountName", "namespace", "bucket", "prefix", "access": "read" | "read-write"}',
+        schema: {
+            type: "array",
+            items: {
+                type: "object",
+                additionalProperties: false,
+                required: ["serviceAccountName", "namespace", "bucket", "prefix", "access"],
+                properties: {
+                    serviceAccountName: { type: "string", pattern: pattern(DNS1123_LABEL) },
+                    namespace: { type: "string", pattern: pattern(DNS1123_LABEL) },
+                    bucket: { type: "string", pattern: pattern(S3_BUCKET_NAME) },
+                    prefix: { type: "string", pattern: pattern(S3_PREFIX) },
+                    access: { type: "string", enum: Object.values(DataAccess) },
+                },
+            },
+        },
+        default: [],
+        placeholder: true,
     },
     checkUpgradePath: {
         type: "boolean",

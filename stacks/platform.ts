@@ -22,6 +22,7 @@ export interface PlatformOutputs {
     eventLogBucketName: pulumi.Output<string>;
     historyServerServiceName: pulumi.Output<string>;
     exampleJobCommands: pulumi.Output<string[]>;
+    historyServerCommands: pulumi.Output<string[]>;
     watchCommands: pulumi.Output<string[]>;
 }
 
@@ -97,6 +98,12 @@ export function deployPlatform(c: StackConfig): PlatformOutputs {
             protectEventLogs: c.protectEventLogs,
             sparkImage: c.sparkImage,
             sparkImageHasS3A: c.sparkImageHasS3A,
+            maxConcurrentApplications: c.sparkMaxConcurrentApplications,
+            metrics: c.sparkMetrics,
+            podMonitors: c.sparkPodMonitors,
+            historyServerIngressClassName: c.historyServerIngressClassName,
+            historyServerIngressHost: c.historyServerIngressHost,
+            dataAccess: c.sparkDataAccess,
             deployExample: c.deployExampleJob,
             driverPlacement: pools.driverPlacement,
             executorPlacement: pools.executorPlacement,
@@ -123,6 +130,7 @@ export function deployPlatform(c: StackConfig): PlatformOutputs {
         eventLogBucketName: spark.eventLogBucketName,
         historyServerServiceName: spark.historyServerServiceName,
         exampleJobCommands: spark.exampleJobCommands,
+        historyServerCommands: spark.uiAccessCommands,
         watchCommands: pulumi.output([
             `aws eks update-kubeconfig --region ${c.region} --name ${c.clusterName}`,
             "kubectl get nodepools,ec2nodeclasses",

@@ -229,6 +229,11 @@ const RESOURCES: Record<string, Fabricate> = {
     "kubernetes:karpenter.sh/v1:NodePool": echo,
     "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": echo,
     "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication": echo,
+    "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication": echo,
+    "kubernetes:monitoring.coreos.com/v1:PodMonitor": echo,
+    "kubernetes:networking.k8s.io/v1:Ingress": echo,
+    "kubernetes:rbac.authorization.k8s.io/v1:Role": echo,
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": echo,
 };
 
 /** Component types whose registration carries no state of its own. */
@@ -237,6 +242,7 @@ const LOCAL_COMPONENTS = new Set([
     "karpenter-spark:index:KarpenterCluster",
     "karpenter-spark:index:SpotExecutorPool",
     "karpenter-spark:index:SparkOperator",
+    "karpenter-spark:index:SparkJob",
 ]);
 
 export interface MockOptions {

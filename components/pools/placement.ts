@@ -1,5 +1,6 @@
 import { CapacityType, SparkRole } from "../enums";
 import { Toleration } from "../karpenter/values";
+import { EXECUTOR_DECOMMISSION_FORCE_KILL_SECONDS, EXECUTOR_TERMINATION_GRACE_SECONDS } from "../spark/decommission";
 import { SPARK_ROLE_KEY } from "./specs";
 
 // What a Spark job puts in its SparkApplication so that its driver lands on the On-Demand
@@ -7,14 +8,9 @@ import { SPARK_ROLE_KEY } from "./specs";
 // `affinity`, `tolerations` and per-pod `nodeSelector` only through its mutating webhook; the pod
 // templates carry the same placement and work without it.
 
-/** Spark's decommission gets this long to migrate blocks before it kills the executor. */
-export const EXECUTOR_DECOMMISSION_FORCE_KILL_SECONDS = 90;
-/**
- * The executor pod's grace period: longer than the force-kill timeout (so Spark's decommission
- * ends on its own terms) and shorter than EC2's two-minute Spot notice (so it ends before the
- * instance is reclaimed).
- */
-export const EXECUTOR_TERMINATION_GRACE_SECONDS = 110;
+// Spark's decommission window and the executor pod's grace period: one timeline with the
+// two-minute Spot notice, numbers and sources in components/spark/decommission.ts.
+export { EXECUTOR_DECOMMISSION_FORCE_KILL_SECONDS, EXECUTOR_TERMINATION_GRACE_SECONDS };
 
 /** The well-known label Karpenter puts on every node it launches, naming its NodePool. */
 export const NODEPOOL_LABEL = "karpenter.sh/nodepool";

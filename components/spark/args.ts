@@ -2,7 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { systemNodeSelector, systemTolerations, Toleration } from "../karpenter/values";
 import { SparkPodPlacement } from "../pools/placement";
 import { ArgChecker, CONTAINER_IMAGE, DNS1123_LABEL, SEMVER, SPARK_MEMORY } from "../validation";
-import { DEFAULT_SPARK_IMAGE } from "./sparkPi";
+import { DataAccess } from "./s3a";
+
+/** A DNS-1123 subdomain (IngressClass names, host names). */
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** An S3 general purpose bucket name. */
+export const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** A key prefix: no leading or trailing slash, no IAM wildcards. */
+export const S3_PREFIX = /^[^/*?\s][^*?\s]*[^/*?\s]$|^[^/*?\s]$/;
+import { DEFAULT_SPARK_IMAGE } from "./image";
 import { DEFAULT_SPARK_OPERATOR_VERSION, SPARK_OPERATOR_NAMESPACE } from "./values";
 
 // SparkOperator's arguments, their defaults (all in resolveSparkOperatorArgs) and their checks.
@@ -59,12 +67,46 @@ export interface SparkOperatorArgs {
      */
     sparkImage?: string;
     /**
-     * Whether sparkImage contains the S3A connector (hadoop-aws and the AWS SDK bundle). The
-     * stock apache/spark images do not: then the History Server is deployed scaled to zero and
-     * the example job writes no event logs.
+     * Whether sparkImage contains the S3A connector (hadoop-aws and the AWS SDK v2 bundle, e.g.
+     * built from docker/spark-s3a/Dockerfile). The stock Spark images do not: then the History
+     * Server and job drivers fetch the pinned jars from Maven Central at start-up (an init container).
      * @default false
      */
     sparkImageHasS3A?: boolean;
+    /**
+     * SparkApplications the stack is meant to run at once; sizes the operator controller's
+     * workers and memory (each submission runs spark-submit, a JVM, inside the controller).
+     * @default 20
+     */
+    maxConcurrentApplications?: number;
+    /**
+     * Expose Spark's Prometheus endpoints in the example job and the operator's metrics.
+     * @default false
+     */
+    metrics?: boolean;
+    /**
+     * Create Prometheus Operator PodMonitors (operator, Spark drivers). Needs the Prometheus
+     * Operator's CRDs in the cluster (monitoring.coreos.com); they cannot be detected offline, so
+     * this is an explicit switch. Requires metrics.
+     * @default false
+     */
+    podMonitors?: boolean;
+    /**
+     * IngressClass of an Ingress for the History Server (e.g. "alb"); no Ingress when unset.
+     * @default no Ingress
+     */
+    historyServerIngressClassName?: string;
+    /**
+     * Host name the History Server's Ingress answers to; required with historyServerIngressClassName.
+     * @default no Ingress
+     */
+    historyServerIngressHost?: string;
+    /**
+     * Per-job access to the user's own buckets: each grant creates a service account in its
+     * namespace, associated through EKS Pod Identity with a role that may use S3A on one prefix.
+     * @default []
+     */
+    dataAccess?: DataAccessGrant[];
     /**
      * Deploy the example spark-pi job (20 executors on Spot, driver On-Demand).
      * @default false
@@ -96,6 +138,20 @@ export interface SparkOperatorArgs {
     tags?: Record<string, string>;
 }
 
+/** One job service account's access to one bucket prefix. */
+export interface DataAccessGrant {
+    /** Name of the service account to create (a DNS-1123 label); jobs run as it with `serviceAccount`. */
+    serviceAccountName: string;
+    /** Job namespace the service account lives in (one of jobNamespaces). */
+    namespace: string;
+    /** Name of the S3 bucket. */
+    bucket: string;
+    /** Key prefix, without leading or trailing slash (e.g. "sales/2026"). */
+    prefix: string;
+    /** "read" or "read-write". */
+    access: DataAccess;
+}
+
 export interface ResolvedSparkOperatorArgs {
     clusterName: pulumi.Input<string>;
     chartVersion: string;
@@ -108,6 +164,11 @@ export interface ResolvedSparkOperatorArgs {
     protectEventLogs: boolean;
     sparkImage: string;
     sparkImageHasS3A: boolean;
+    maxConcurrentApplications: number;
+    metrics: boolean;
+    podMonitors: boolean;
+    historyServerIngress?: { className: string; host: string };
+    dataAccess: DataAccessGrant[];
     example?: {
         executorInstances: number;
         driverMemory: string;
@@ -116,6 +177,17 @@ export interface ResolvedSparkOperatorArgs {
         executorPlacement: pulumi.Input<SparkPodPlacement>;
     };
     tags: Record<string, string>;
+}
+
+/** A grant's checks: the namespace must be a job namespace, the bucket name and prefix well-formed. */
+function checkGrant(check: ArgChecker, arg: string, g: DataAccessGrant, jobNamespaces: string[]): DataAccessGrant {
+    check.string(`${arg}.serviceAccountName`, g?.serviceAccountName, DNS1123_LABEL, "a DNS-1123 label");
+    check.oneOf(`${arg}.namespace`, g.namespace, Object.fromEntries(jobNamespaces.map((n) => [n, n])));
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+    check.string(`${arg}.bucket`, g.bucket, S3_BUCKET_NAME, "an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit");
+    check.string(`${arg}.prefix`, g.prefix, S3_PREFIX, 'a key prefix without leading or trailing "/" and without wildcards, e.g. "sales/2026"');
+    check.oneOf(`${arg}.access`, g.access, DataAccess);
+    return { ...g };
 }
 
 const MEMORY_ALLOWED = 'a JVM memory size as Spark writes it: digits and k, m, g or t, such as "512m" or "4g" (not Kubernetes\' "512Mi")';
@@ -149,6 +221,24 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
             executorPlacement,
         };
     }
+    const metrics = check.boolean("metrics", args.metrics ?? false);
+    const podMonitors = check.boolean("podMonitors", args.podMonitors ?? false);
+    if (podMonitors && !metrics) {
+        check.fail("podMonitors", podMonitors, "false unless metrics is true (PodMonitors scrape the metrics endpoints)");
+    }
+    let ingress: ResolvedSparkOperatorArgs["historyServerIngress"];
+    if (args.historyServerIngressClassName !== undefined || args.historyServerIngressHost !== undefined) {
+        ingress = {
+            className: check.string("historyServerIngressClassName", args.historyServerIngressClassName, DNS1123_SUBDOMAIN, "an IngressClass name such as \"alb\" or \"nginx\""),
+            host: check.string("historyServerIngressHost", args.historyServerIngressHost, DNS1123_SUBDOMAIN, "a DNS host name such as \"spark-history.example.com\""),
+        };
+    }
+    const dataAccess = (args.dataAccess ?? []).map((g, i) => checkGrant(check, `dataAccess[${i}]`, g, jobNamespaces));
+    const accounts = dataAccess.map((g) => `${g.namespace}/${g.serviceAccountName}`);
+    const duplicate = accounts.find((x, i) => accounts.indexOf(x) !== i);
+    if (duplicate !== undefined || dataAccess.some((g) => g.serviceAccountName === (args.sparkServiceAccountName ?? "spark"))) {
+        check.fail("dataAccess", duplicate ?? accounts, "one grant per service account, none named like sparkServiceAccountName (a Pod Identity association binds one role to one service account)");
+    }
     return {
         clusterName: args.clusterName,
         chartVersion: check.string("chartVersion", args.chartVersion ?? DEFAULT_SPARK_OPERATOR_VERSION, SEMVER, 'a chart version such as "2.5.2"'),
@@ -161,6 +251,11 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
         protectEventLogs: check.boolean("protectEventLogs", args.protectEventLogs ?? true),
         sparkImage: check.string("sparkImage", args.sparkImage ?? DEFAULT_SPARK_IMAGE, CONTAINER_IMAGE, 'a container image reference such as "docker.io/apache/spark:4.0.4"'),
         sparkImageHasS3A: check.boolean("sparkImageHasS3A", args.sparkImageHasS3A ?? false),
+        maxConcurrentApplications: check.integer("maxConcurrentApplications", args.maxConcurrentApplications ?? 20, 1, 1000),
+        metrics,
+        podMonitors,
+        historyServerIngress: ingress,
+        dataAccess,
         example,
         tags: args.tags ?? {},
     };

@@ -14,10 +14,11 @@ export function createExampleJob(
     a: ResolvedSparkOperatorArgs,
     ex: Example,
     bucket: aws.s3.Bucket,
+    region: pulumi.Output<string>,
     dependsOn: pulumi.Resource[],
     parent: pulumi.Resource,
 ): k8s.apiextensions.CustomResource {
-    const build = (bucketName: string, driverPlacement: SparkPodPlacement, executorPlacement: SparkPodPlacement) =>
+    const build = (bucketName: string, regionName: string, driverPlacement: SparkPodPlacement, executorPlacement: SparkPodPlacement) =>
         sparkPiManifest({
             namespace: a.jobNamespaces[0],
             serviceAccount: a.sparkServiceAccountName,
@@ -27,12 +28,15 @@ export function createExampleJob(
             executorMemory: ex.executorMemory,
             driverPlacement,
             executorPlacement,
-            eventLogDir: a.sparkImageHasS3A ? eventLogDirectory(bucketName) : undefined,
+            eventLogDir: eventLogDirectory(bucketName),
+            region: regionName,
+            addS3AJars: !a.sparkImageHasS3A,
+            metrics: a.metrics,
         });
     // The name and namespace are plain, so a preview shows which job is created; only the spec
     // waits for the bucket and the pools' placement.
     const metadata = { name: SPARK_PI_NAME, namespace: a.jobNamespaces[0] };
-    const spec = pulumi.all([bucket.bucket, ex.driverPlacement, ex.executorPlacement]).apply(([b, d, e]) => build(b, d, e).spec);
+    const spec = pulumi.all([bucket.bucket, region, ex.driverPlacement, ex.executorPlacement]).apply(([b, r, d, e]) => build(b, r, d, e).spec);
     // After the operator (whose webhook must place its pods, and which must outlive it on
     // destroy to clean up its pods) and the namespace's service account.
     return new k8s.apiextensions.CustomResource(

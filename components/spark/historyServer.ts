@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IamPolicyDocument } from "../iamTypes";
 import { Toleration } from "../karpenter/values";
+import { EXTRA_JARS_CLASSPATH, EXTRA_JARS_DIR, EXTRA_JARS_VOLUME, s3aJarsInitContainer, s3aJarsVolume } from "./image";
 import { DataAccess, s3aPrefixStatements } from "./s3a";
+import { javaOptions, s3aConf } from "./sparkConf";
 
 /** Key prefix of the event logs in the bucket; roles are scoped to it. */
 export const EVENT_LOG_PREFIX = "spark-events";
@@ -79,25 +81,37 @@ export interface HistoryServerInput {
     image: string;
     /** The s3a:// event-log directory; the only value that waits for the bucket. */
     logDirectory: pulumi.Input<string>;
-    /**
-     * Zero when the image has no S3A connector: the stock apache/spark image would crash-loop
-     * on `ClassNotFoundException: org.apache.hadoop.fs.s3a.S3AFileSystem`, so the Deployment
-     * exists, wired to the bucket, and scales up once an S3A-capable image is configured.
-     */
-    replicas: number;
+    /** The AWS region of the bucket, for S3A's regional endpoint. */
+    region: pulumi.Input<string>;
+    /** Fetch the S3A jars at start-up (the image has none): an init container and a classpath entry. */
+    addS3AJars: boolean;
     nodeSelector: pulumi.Input<Record<string, string>>;
     tolerations: pulumi.Input<Toleration[]>;
 }
 
 const LABELS = { "app.kubernetes.io/name": HISTORY_SERVER_NAME, "app.kubernetes.io/part-of": "karpenter-spark" };
 
+/** The History Server's heap (SPARK_DAEMON_MEMORY; Spark's default is 1g, https://spark.apache.org/docs/4.0.0/monitoring.html). */
+export const HISTORY_SERVER_HEAP = "1g";
+
 export function historyServerDeployment(i: HistoryServerInput) {
+    const jars = i.addS3AJars;
+    // Kubernetes expands $(VAR) from earlier variables, so the options stay a plain string and
+    // only these two values wait for the bucket and the region.
+    const options = javaOptions({
+        "spark.history.fs.logDirectory": "$(EVENT_LOG_DIR)",
+        "spark.history.ui.port": String(HISTORY_SERVER_PORT),
+        // The bucket's lifecycle rule expires logs; the History Server's role cannot delete.
+        "spark.history.fs.cleaner.enabled": "false",
+        ...s3aConf("$(S3A_REGION)"),
+    });
+    const probe = { httpGet: { path: "/", port: "http" } };
     return {
         apiVersion: "apps/v1",
         kind: "Deployment",
         metadata: { name: HISTORY_SERVER_NAME, namespace: i.namespace, labels: LABELS },
         spec: {
-            replicas: i.replicas,
+            replicas: 1,
             selector: { matchLabels: { "app.kubernetes.io/name": HISTORY_SERVER_NAME } },
             template: {
                 metadata: { labels: LABELS },
@@ -112,34 +126,40 @@ export function historyServerDeployment(i: HistoryServerInput) {
                         fsGroup: 185,
                         seccompProfile: { type: "RuntimeDefault" },
                     },
+                    ...(jars ? { initContainers: [s3aJarsInitContainer(i.image)], volumes: [s3aJarsVolume()] } : {}),
                     containers: [
                         {
                             name: "history-server",
                             image: i.image,
                             command: ["/opt/spark/bin/spark-class", "org.apache.spark.deploy.history.HistoryServer"],
                             env: [
-                                // Kubernetes expands $(VAR) from earlier variables, so the options
-                                // stay a plain string and only this value depends on the bucket.
                                 { name: "EVENT_LOG_DIR", value: i.logDirectory },
-                                {
-                                    name: "SPARK_HISTORY_OPTS",
-                                    value: [
-                                        "-Dspark.history.fs.logDirectory=$(EVENT_LOG_DIR)",
-                                        `-Dspark.history.ui.port=${HISTORY_SERVER_PORT}`,
-                                        "-Dspark.history.fs.cleaner.enabled=false",
-                                    ].join(" "),
-                                },
+                                { name: "S3A_REGION", value: i.region },
+                                { name: "SPARK_DAEMON_MEMORY", value: HISTORY_SERVER_HEAP },
+                                // spark-class adds SPARK_DAEMON_CLASSPATH for the History Server (launcher's SparkClassCommandBuilder).
+                                ...(jars ? [{ name: "SPARK_DAEMON_CLASSPATH", value: EXTRA_JARS_CLASSPATH }] : []),
+                                { name: "SPARK_HISTORY_OPTS", value: options },
                             ],
                             ports: [{ name: "http", containerPort: HISTORY_SERVER_PORT }],
-                            readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10 },
-                            resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+                            // Up to five minutes for the JVM to start; then ready when the UI answers, restarted when it stops answering.
+                            startupProbe: { ...probe, periodSeconds: 10, failureThreshold: 30 },
+                            readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
+                            livenessProbe: { ...probe, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+                            // Heap plus metaspace, threads and S3A's buffers.
+                            resources: { requests: { cpu: "250m", memory: "1536Mi" }, limits: { memory: "2Gi" } },
                             securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                            ...(jars ? { volumeMounts: [{ name: EXTRA_JARS_VOLUME, mountPath: EXTRA_JARS_DIR, readOnly: true }] } : {}),
                         },
                     ],
                 },
             },
         },
     };
+}
+
+/** The command that opens the History Server's UI on http://localhost:18080. */
+export function historyServerPortForward(namespace: string): string {
+    return `kubectl port-forward -n ${namespace} svc/${HISTORY_SERVER_NAME} ${HISTORY_SERVER_PORT}:${HISTORY_SERVER_PORT}`;
 }
 
 export function historyServerService(namespace: string) {
@@ -151,6 +171,27 @@ export function historyServerService(namespace: string) {
             type: "ClusterIP",
             selector: { "app.kubernetes.io/name": HISTORY_SERVER_NAME },
             ports: [{ name: "http", port: HISTORY_SERVER_PORT, targetPort: "http" }],
+        },
+    };
+}
+
+/**
+ * An Ingress for the History Server's UI. The UI has no authentication of its own: put the
+ * IngressClass's authentication in front of it (e.g. ALB with Cognito/OIDC, or an internal scheme).
+ */
+export function historyServerIngress(namespace: string, className: string, host: string) {
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name: HISTORY_SERVER_NAME, namespace, labels: LABELS },
+        spec: {
+            ingressClassName: className,
+            rules: [
+                {
+                    host,
+                    http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: HISTORY_SERVER_NAME, port: { name: "http" } } } }] },
+                },
+            ],
         },
     };
 }

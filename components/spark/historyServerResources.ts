@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedSparkOperatorArgs } from "./args";
-import { eventLogDirectory, eventLogReaderPolicy, HISTORY_SERVER_NAME, historyServerDeployment, historyServerService } from "./historyServer";
+import { eventLogDirectory, eventLogReaderPolicy, HISTORY_SERVER_NAME, historyServerDeployment, historyServerIngress, historyServerService } from "./historyServer";
 import { podIdentityRole } from "./podIdentity";
 import { SPARK_OPERATOR_NAMESPACE } from "./values";
 
@@ -12,6 +12,7 @@ export function createHistoryServer(
     a: ResolvedSparkOperatorArgs,
     namespace: k8s.core.v1.Namespace,
     bucket: aws.s3.Bucket,
+    region: pulumi.Output<string>,
     parent: pulumi.Resource,
 ): k8s.core.v1.Service {
     const serviceAccount = new k8s.core.v1.ServiceAccount(
@@ -32,11 +33,17 @@ export function createHistoryServer(
         serviceAccount: HISTORY_SERVER_NAME,
         image: a.sparkImage,
         logDirectory: bucket.bucket.apply(eventLogDirectory),
-        replicas: a.sparkImageHasS3A ? 1 : 0,
+        region,
+        addS3AJars: !a.sparkImageHasS3A,
         nodeSelector: a.systemNodeSelector,
         tolerations: a.systemTolerations,
     });
     new k8s.apps.v1.Deployment(`${name}-history-server`, { metadata: deployment.metadata, spec: deployment.spec }, { parent, dependsOn: [serviceAccount, association] });
     const service = historyServerService(SPARK_OPERATOR_NAMESPACE);
-    return new k8s.core.v1.Service(`${name}-history-server`, { metadata: service.metadata, spec: service.spec }, { parent, dependsOn: [namespace] });
+    const svc = new k8s.core.v1.Service(`${name}-history-server`, { metadata: service.metadata, spec: service.spec }, { parent, dependsOn: [namespace] });
+    if (a.historyServerIngress) {
+        const ingress = historyServerIngress(SPARK_OPERATOR_NAMESPACE, a.historyServerIngress.className, a.historyServerIngress.host);
+        new k8s.networking.v1.Ingress(`${name}-history-server`, { metadata: ingress.metadata, spec: ingress.spec }, { parent, dependsOn: [svc] });
+    }
+    return svc;
 }

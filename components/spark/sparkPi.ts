@@ -1,11 +1,12 @@
-import { executorCoreRequest, SparkPodPlacement } from "../pools/placement";
+import { SparkPodPlacement } from "../pools/placement";
+import { DEFAULT_SPARK_IMAGE, SPARK_VERSION } from "./image";
+import { sparkApplicationManifest, SparkJobType } from "./job";
 
 // The seed's test job: the Spark Operator's own examples/spark-pi.yaml (operator 2.5.2, Spark
-// 4.0.4) with the seed's changes: 20 executors, drivers on On-Demand and executors on Spot.
-// tests/contract/sparkOperator.spec.ts diffs it against the upstream file.
+// 4.0.4) built with the job helper: 20 executors, drivers on On-Demand and executors on Spot,
+// event logs to the bucket. tests/contract/sparkOperator.spec.ts diffs it against the upstream file.
 
-export const SPARK_VERSION = "4.0.4";
-export const DEFAULT_SPARK_IMAGE = `docker.io/apache/spark:${SPARK_VERSION}`;
+export { DEFAULT_SPARK_IMAGE, SPARK_VERSION };
 export const SPARK_PI_NAME = "spark-pi";
 
 export interface SparkPiInput {
@@ -17,68 +18,33 @@ export interface SparkPiInput {
     executorMemory: string;
     driverPlacement: SparkPodPlacement;
     executorPlacement: SparkPodPlacement;
-    /** Where to write event logs; only when the image has the S3A connector. */
-    eventLogDir?: string;
-}
-
-/** The upstream example's container hardening, unchanged. */
-function securityContext() {
-    return {
-        capabilities: { drop: ["ALL"] },
-        runAsGroup: 185,
-        runAsUser: 185,
-        runAsNonRoot: true,
-        allowPrivilegeEscalation: false,
-        seccompProfile: { type: "RuntimeDefault" },
-    };
-}
-
-/** The fields of a SparkApplication's driver or executor section that place it. */
-function placementFields(p: SparkPodPlacement) {
-    return {
-        nodeSelector: p.nodeSelector,
-        tolerations: p.tolerations,
-        affinity: p.affinity,
-        ...(Object.keys(p.annotations).length > 0 ? { annotations: p.annotations } : {}),
-        template: p.template,
-        ...(p.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds } : {}),
-    };
+    eventLogDir: string;
+    region: string;
+    addS3AJars: boolean;
+    metrics: boolean;
 }
 
 export function sparkPiManifest(i: SparkPiInput) {
-    const eventLogs = i.eventLogDir ? { "spark.eventLog.enabled": "true", "spark.eventLog.dir": i.eventLogDir } : {};
-    return {
-        apiVersion: "sparkoperator.k8s.io/v1beta2",
-        kind: "SparkApplication",
-        metadata: { name: SPARK_PI_NAME, namespace: i.namespace },
-        spec: {
-            type: "Scala",
-            mode: "cluster",
-            image: i.image,
-            imagePullPolicy: "IfNotPresent",
-            mainClass: "org.apache.spark.examples.SparkPi",
-            mainApplicationFile: "local:///opt/spark/examples/jars/spark-examples.jar",
-            arguments: ["5000"],
-            sparkVersion: SPARK_VERSION,
-            sparkConf: { ...i.driverPlacement.sparkConf, ...i.executorPlacement.sparkConf, ...eventLogs },
-            driver: {
-                labels: { version: "4.0.0" },
-                cores: 1,
-                memory: i.driverMemory,
-                serviceAccount: i.serviceAccount,
-                securityContext: securityContext(),
-                ...placementFields(i.driverPlacement),
-            },
-            executor: {
-                labels: { version: "4.0.0" },
-                instances: i.executorInstances,
-                cores: 1,
-                coreRequest: executorCoreRequest(1),
-                memory: i.executorMemory,
-                serviceAccount: i.serviceAccount,
-                securityContext: securityContext(),
-                ...placementFields(i.executorPlacement),
-            },
-        },
-    };
+    return sparkApplicationManifest({
+        name: SPARK_PI_NAME,
+        namespace: i.namespace,
+        serviceAccount: i.serviceAccount,
+        image: i.image,
+        type: SparkJobType.Scala,
+        mainClass: "org.apache.spark.examples.SparkPi",
+        mainApplicationFile: "local:///opt/spark/examples/jars/spark-examples.jar",
+        arguments: ["5000"],
+        driver: { cores: 1, memory: i.driverMemory },
+        executor: { instances: i.executorInstances, cores: 1, memory: i.executorMemory },
+        driverPlacement: i.driverPlacement,
+        executorPlacement: i.executorPlacement,
+        eventLogDirectory: i.eventLogDir,
+        region: i.region,
+        addS3AJars: i.addS3AJars,
+        // spark-pi reads nothing from S3: only the driver writes event logs.
+        s3aOnExecutors: false,
+        metrics: i.metrics,
+        sparkConf: {},
+        labels: { version: "4.0.0" },
+    });
 }

@@ -26,7 +26,10 @@ const ALLOWED_CHANGES: [RegExp, string][] = [
     [/^spec\.executor\.coreRequest$/, "cores less 50m so that executors fill their nodes (executorCoreRequest)"],
     [/^spec\.(driver|executor)\.serviceAccount$/, "the job namespace's service account, with an EKS Pod Identity role"],
     [/^spec\.(driver|executor)\.(nodeSelector|tolerations|affinity|annotations|template|terminationGracePeriodSeconds)\b/, "placement from SpotExecutorPool"],
-    [/^spec\.sparkConf\./, "executor decommissioning (and event logs when the image has S3A)"],
+    [/^spec\.sparkConf\./, "executor decommissioning, S3A, rolling event logs, the S3A jars' classpath"],
+    [/^spec\.image$/, "the ECR Public mirror of the Docker Official Image: no Docker Hub anonymous pull limit"],
+    [/^spec\.volumes\b/, "the emptyDir the S3A jars are fetched into"],
+    [/^spec\.driver\.(initContainers|volumeMounts)\b/, "the driver fetches the pinned S3A jars (the image has none) to write event logs"],
 ];
 
 describeContract("contract: the Spark Operator example and CRDs (2.5.2)", () => {
@@ -68,7 +71,7 @@ describeContract("contract: the Spark Operator example and CRDs (2.5.2)", () => 
         // The seed's own changes are there.
         expect(app.spec.executor.instances).to.equal(20);
         expect(app.spec.arguments).to.deep.equal(["5000"]);
-        expect([app.spec.image, app.spec.sparkVersion]).to.deep.equal(["docker.io/apache/spark:4.0.4", "4.0.4"]);
+        expect([app.spec.image, app.spec.sparkVersion]).to.deep.equal(["public.ecr.aws/docker/library/spark:4.0.4", "4.0.4"]);
         expect([app.spec.driver.cores, app.spec.driver.memory, app.spec.executor.cores, app.spec.executor.memory]).to.deep.equal([1, "512m", 1, "512m"]);
     });
 

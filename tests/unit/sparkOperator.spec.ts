@@ -77,21 +77,26 @@ describe("SparkOperator (mocked)", () => {
         expect((one(dev, "aws:s3/bucket:Bucket").inputs as any).forceDestroy).to.equal(true);
     });
 
-    it("scales the History Server to zero with the stock image, and serves the bucket with an S3A image", async () => {
+    it("runs the History Server by default: the stock image plus the pinned S3A jars from an init container; none with an S3A image", async () => {
         const [stock] = manifests(dev, "Deployment");
-        expect(stock.spec.replicas).to.equal(0);
+        expect(stock.spec.replicas).to.equal(1);
+        expect(stock.spec.template.spec.initContainers.map((c: any) => c.name)).to.deep.equal(["fetch-s3a-jars"]);
+        const stockEnv = Object.fromEntries(stock.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+        expect(stockEnv.SPARK_DAEMON_CLASSPATH).to.equal("/opt/spark/extra-jars/*");
         const s3a = await rendered("dev", { "karpenter-spark:sparkImageHasS3A": "true", "karpenter-spark:sparkImage": "registry.example.com/spark-s3a:4.0.4" });
         const [history] = manifests(s3a, "Deployment");
         const bucket = s3a.outputs.eventLogBucketName as string;
         expect(history.spec.replicas).to.equal(1);
+        expect(history.spec.template.spec).to.not.have.property("initContainers");
         expect(history.spec.template.spec.containers[0].image).to.equal("registry.example.com/spark-s3a:4.0.4");
         const env = Object.fromEntries(history.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
         expect(env.EVENT_LOG_DIR).to.equal(`s3a://${bucket}/spark-events/`);
+        expect(env.S3A_REGION).to.equal("us-west-2");
         expect(env.SPARK_HISTORY_OPTS).to.include("-Dspark.history.fs.logDirectory=$(EVENT_LOG_DIR)");
+        expect(env.SPARK_HISTORY_OPTS).to.include("-Dspark.hadoop.fs.s3a.endpoint.region=$(S3A_REGION)");
         const [app] = manifests(s3a, "SparkApplication");
-        expect(app.spec.sparkConf).to.include({ "spark.eventLog.enabled": "true", "spark.eventLog.dir": `s3a://${bucket}/spark-events/` });
-        const [noLogs] = manifests(dev, "SparkApplication");
-        expect(noLogs.spec.sparkConf).to.not.have.property("spark.eventLog.enabled");
+        expect(app.spec.sparkConf).to.include({ "spark.eventLog.enabled": "true", "spark.eventLog.dir": `s3a://${bucket}/spark-events/`, "spark.eventLog.rolling.enabled": "true" });
+        expect(app.spec.driver).to.not.have.property("initContainers");
         const service = manifests(dev, "Service")[0];
         expect(service.spec.ports).to.deep.equal([{ name: "http", port: 18080, targetPort: "http" }]);
     });
