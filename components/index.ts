@@ -3,7 +3,10 @@
 
 export { KarpenterCluster, KarpenterClusterArgs, DISCOVERY_TAG_KEY, EKS_CONTROL_PLANE_LOG_TYPES } from "./karpenterCluster";
 export { SpotExecutorPool, SpotExecutorPoolArgs } from "./spotExecutorPool";
-export { SparkOperator, SparkOperatorArgs } from "./sparkOperator";
+export { DataAccessGrant, SparkOperator, SparkOperatorArgs, sparkUiCommands } from "./sparkOperator";
+export { SparkJob, SparkJobArgs } from "./sparkJob";
+export { ConcurrencyPolicy, scheduledSparkApplicationManifest, sparkApplicationManifest, SparkJobType } from "./spark/job";
+export { DataAccess } from "./spark/s3a";
 export { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, NatGatewayStrategy, SparkRole } from "./enums";
 export {
     Affinity,
@@ -21,5 +24,5 @@ export {
 export { DisruptionBudget, SPARK_ROLE_KEY } from "./pools/specs";
 export { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT, systemNodeSelector, systemTolerations, Toleration } from "./karpenter/values";
 export { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION } from "./karpenter/versions";
-export { DEFAULT_SPARK_IMAGE, SPARK_VERSION } from "./spark/sparkPi";
+export { DEFAULT_SPARK_IMAGE, SPARK_VERSION, S3A_JARS } from "./spark/image";
 export { DEFAULT_SPARK_OPERATOR_VERSION } from "./spark/values";

@@ -4,7 +4,7 @@
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import * as fs from "fs";
 import * as path from "path";
-import { KarpenterCluster, SparkOperator, SpotExecutorPool } from "../components";
+import { KarpenterCluster, SparkJob, SparkOperator, SpotExecutorPool } from "../components";
 import { createCommand, runCli } from "./cli";
 
 export const ROOT = path.join(__dirname, "..");
@@ -14,7 +14,7 @@ export const SCHEMA_FILE = path.join(ROOT, "schema.json");
 export const PACKAGE_NAME = "karpenter-spark";
 
 export async function packageSchema(): Promise<Record<string, any>> {
-    const provider = new ComponentProvider({ components: [KarpenterCluster, SpotExecutorPool, SparkOperator], name: PACKAGE_NAME, dirname: ROOT });
+    const provider = new ComponentProvider({ components: [KarpenterCluster, SpotExecutorPool, SparkOperator, SparkJob], name: PACKAGE_NAME, dirname: ROOT });
     return JSON.parse(await provider.getSchema());
 }
 

@@ -11,10 +11,11 @@ describe("package schema (Pulumi's analyser, offline)", () => {
         schema = await packageSchema();
     });
 
-    it("has the three components under karpenter-spark:index tokens", () => {
+    it("has the four components under karpenter-spark:index tokens", () => {
         expect(schema.name).to.equal("karpenter-spark");
         expect(Object.keys(schema.resources).sort()).to.deep.equal([
             "karpenter-spark:index:KarpenterCluster",
+            "karpenter-spark:index:SparkJob",
             "karpenter-spark:index:SparkOperator",
             "karpenter-spark:index:SpotExecutorPool",
         ]);
@@ -28,6 +29,7 @@ describe("package schema (Pulumi's analyser, offline)", () => {
         expect(required("KarpenterCluster")).to.deep.equal([]);
         expect(required("SpotExecutorPool")).to.deep.equal(["clusterName", "nodeRoleName"]);
         expect(required("SparkOperator")).to.deep.equal(["clusterName"]);
+        expect(required("SparkJob")).to.deep.equal(["driverPlacement", "executorPlacement", "executorPoolCpuLimit", "mainApplicationFile", "namespace", "region"]);
         const inputs = Object.keys(schema.resources["karpenter-spark:index:SpotExecutorPool"].inputProperties);
         expect(inputs).to.include.members(["executorInstanceCategories", "executorCapacityTypes", "executorCpuLimit", "driverCapacityTypes", "amiVersion"]);
     });
@@ -46,7 +48,7 @@ describe("package schema (Pulumi's analyser, offline)", () => {
         // A provider cannot be referenced as a component output; TypeScript gets it from an accessor.
         expect(outputs("KarpenterCluster")).to.not.include("kubernetesProvider");
         expect(outputs("SpotExecutorPool")).to.deep.equal(["driverNodePoolName", "driverPlacement", "executorCapacityTypes", "executorNodePoolName", "executorPlacement", "nodeClassName"]);
-        expect(outputs("SparkOperator")).to.deep.equal(["eventLogBucketName", "eventLogDirectory", "exampleJobCommands", "historyServerServiceName", "jobNamespaces", "operatorNamespace", "serviceAccountName"]);
+        expect(outputs("SparkOperator")).to.deep.equal(["eventLogBucketName", "eventLogDirectory", "exampleJobCommands", "historyServerServiceName", "jobNamespaces", "operatorNamespace", "region", "serviceAccountName", "uiAccessCommands"]);
         expect(schema.resources["karpenter-spark:index:KarpenterCluster"].properties.karpenterRelease.$ref).to.match(/^\/kubernetes\/v4\.\d+\.\d+\/schema\.json#\/resources\/kubernetes:helm\.sh%2Fv3:Release$/);
     });
 

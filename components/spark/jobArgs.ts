@@ -1,0 +1,220 @@
+import * as pulumi from "@pulumi/pulumi";
+import { SparkPodPlacement } from "../pools/placement";
+import { ArgChecker, CONTAINER_IMAGE, DNS1123_LABEL, SPARK_MEMORY } from "../validation";
+import { DEFAULT_SPARK_IMAGE } from "./image";
+import { ConcurrencyPolicy, maxExecutorsWithin, SparkJobType } from "./job";
+
+export interface SparkJobArgs {
+    /** Job namespace (one of SparkOperator's jobNamespaces). */
+    namespace: string;
+    /**
+     * Kubernetes name of the SparkApplication (or ScheduledSparkApplication).
+     * @default the component's name
+     */
+    applicationName?: string;
+    /**
+     * Service account the driver and executors run as: SparkOperator's, or a dataAccess grant's.
+     * @default "spark"
+     */
+    serviceAccountName?: string;
+    /**
+     * Spark image.
+     * @default "public.ecr.aws/docker/library/spark:4.0.4"
+     */
+    image?: string;
+    /**
+     * Whether the image has the S3A connector; otherwise the driver fetches the pinned jars at start-up.
+     * @default false
+     */
+    imageHasS3A?: boolean;
+    /**
+     * Also fetch the S3A jars on every executor (tasks that read or write S3 with an image
+     * without S3A; each executor then downloads about half a gigabyte: prefer an S3A image).
+     * @default false
+     */
+    s3aOnExecutors?: boolean;
+    /**
+     * Application language.
+     * @default "Scala"
+     */
+    type?: SparkJobType;
+    /** The application: local:///opt/spark/..., s3a://bucket/app.jar or a Python file. */
+    mainApplicationFile: string;
+    /**
+     * Main class (Scala and Java).
+     * @default none
+     */
+    mainClass?: string;
+    /**
+     * Arguments of the application.
+     * @default []
+     */
+    arguments?: string[];
+    /**
+     * Driver cores.
+     * @default 1
+     */
+    driverCores?: number;
+    /**
+     * Driver memory in Spark's notation.
+     * @default "1g"
+     */
+    driverMemory?: string;
+    /**
+     * Executor cores.
+     * @default 2
+     */
+    executorCores?: number;
+    /**
+     * Executor memory in Spark's notation.
+     * @default "4g"
+     */
+    executorMemory?: string;
+    /**
+     * Executors (without dynamic allocation; with it, the initial count).
+     * @default 2
+     */
+    executorInstances?: number;
+    /** SpotExecutorPool's driverPlacement. */
+    driverPlacement: pulumi.Input<SparkPodPlacement>;
+    /** SpotExecutorPool's executorPlacement. */
+    executorPlacement: pulumi.Input<SparkPodPlacement>;
+    /** The executor pool's CPU limit (SpotExecutorPool's executorCpuLimit): executors must fit in it. */
+    executorPoolCpuLimit: number;
+    /**
+     * SparkOperator's eventLogDirectory; no event logs when unset.
+     * @default no event logs
+     */
+    eventLogDirectory?: pulumi.Input<string>;
+    /** AWS region (SparkOperator's region output), for S3A. */
+    region: pulumi.Input<string>;
+    /**
+     * Dynamic allocation with shuffle tracking: executors between minExecutors and maxExecutors,
+     * released when idle, their blocks migrated on removal (decommissioning).
+     * @default false
+     */
+    dynamicAllocation?: boolean;
+    /**
+     * Fewest executors with dynamic allocation.
+     * @default 0
+     */
+    minExecutors?: number;
+    /**
+     * Most executors with dynamic allocation.
+     * @default as many as fit the executor pool's CPU limit
+     */
+    maxExecutors?: number;
+    /**
+     * Expose Spark's Prometheus endpoints on the driver's UI port.
+     * @default false
+     */
+    metrics?: boolean;
+    /**
+     * Extra Spark properties; they win over the merged ones.
+     * @default {}
+     */
+    sparkConf?: Record<string, string>;
+    /**
+     * Cron schedule: makes a ScheduledSparkApplication (e.g. "0 2 * * *", "@daily", "@every 6h").
+     * @default run once (a SparkApplication)
+     */
+    schedule?: string;
+    /**
+     * IANA time zone of the schedule.
+     * @default "Etc/UTC"
+     */
+    timeZone?: string;
+    /**
+     * What a due run does while the previous still runs.
+     * @default "Forbid"
+     */
+    concurrencyPolicy?: ConcurrencyPolicy;
+}
+
+export interface ResolvedSparkJobArgs {
+    namespace: string;
+    applicationName: string;
+    serviceAccountName: string;
+    image: string;
+    imageHasS3A: boolean;
+    s3aOnExecutors: boolean;
+    type: SparkJobType;
+    mainApplicationFile: string;
+    mainClass?: string;
+    arguments: string[];
+    driver: { cores: number; memory: string };
+    executor: { cores: number; memory: string; instances: number };
+    driverPlacement: pulumi.Input<SparkPodPlacement>;
+    executorPlacement: pulumi.Input<SparkPodPlacement>;
+    eventLogDirectory?: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    dynamicAllocation?: { minExecutors: number; maxExecutors: number; initialExecutors: number };
+    metrics: boolean;
+    sparkConf: Record<string, string>;
+    schedule?: { schedule: string; timeZone: string; concurrencyPolicy: ConcurrencyPolicy };
+}
+
+/** Cron as robfig/cron (the operator's parser) reads it: five fields, or a descriptor. */
+const CRON = /^((@(yearly|annually|monthly|weekly|daily|midnight|hourly))|(@every \d+(ns|us|ms|s|m|h)+)|(\S+ \S+ \S+ \S+ \S+))$/;
+const TIME_ZONE = /^[A-Za-z]+(\/[A-Za-z0-9_+-]+)*$/;
+/**
+ * Pod and Service names derive from the application name: `<name>-driver`, `<name>-ui-svc`
+ * (at most 63 characters), and a scheduled run is `<name>-<19-digit timestamp>`.
+ */
+const MAX_NAME = 56;
+const MAX_SCHEDULED_NAME = 36;
+
+export function resolveSparkJobArgs(name: string, args: SparkJobArgs): ResolvedSparkJobArgs {
+    const check = new ArgChecker("SparkJob", name);
+    const schedule = args.schedule;
+    const applicationName = check.string("applicationName", args.applicationName ?? name, DNS1123_LABEL, "a DNS-1123 label");
+    const maxName = schedule === undefined ? MAX_NAME : MAX_SCHEDULED_NAME;
+    if (applicationName.length > maxName) {
+        check.fail("applicationName", applicationName, `at most ${maxName} characters (pod names are <name>-driver${schedule === undefined ? "" : " after a 20-character run suffix"})`);
+    }
+    const memoryAllowed = 'a JVM memory size such as "512m" or "4g"';
+    const executorCores = check.integer("executorCores", args.executorCores ?? 2, 1, 192);
+    const executorPoolCpuLimit = check.integer("executorPoolCpuLimit", args.executorPoolCpuLimit, 1, 1000000);
+    const fit = maxExecutorsWithin(executorPoolCpuLimit, executorCores);
+    const instances = check.integer("executorInstances", args.executorInstances ?? 2, 1, Math.max(1, fit));
+    let dynamicAllocation: ResolvedSparkJobArgs["dynamicAllocation"];
+    if (check.boolean("dynamicAllocation", args.dynamicAllocation ?? false)) {
+        const maxExecutors = check.integer("maxExecutors", args.maxExecutors ?? fit, 1, fit);
+        const minExecutors = check.integer("minExecutors", args.minExecutors ?? 0, 0, maxExecutors);
+        dynamicAllocation = { minExecutors, maxExecutors, initialExecutors: Math.min(Math.max(instances, minExecutors), maxExecutors) };
+    } else if (args.minExecutors !== undefined || args.maxExecutors !== undefined) {
+        check.fail("minExecutors", args.minExecutors ?? args.maxExecutors, "unset unless dynamicAllocation is true");
+    }
+    return {
+        namespace: check.string("namespace", args.namespace, DNS1123_LABEL, "a job namespace (a DNS-1123 label)"),
+        applicationName,
+        serviceAccountName: check.string("serviceAccountName", args.serviceAccountName ?? "spark", DNS1123_LABEL, "a DNS-1123 label"),
+        image: check.string("image", args.image ?? DEFAULT_SPARK_IMAGE, CONTAINER_IMAGE, 'a container image reference such as "public.ecr.aws/docker/library/spark:4.0.4"'),
+        imageHasS3A: check.boolean("imageHasS3A", args.imageHasS3A ?? false),
+        s3aOnExecutors: check.boolean("s3aOnExecutors", args.s3aOnExecutors ?? false),
+        type: check.oneOf("type", args.type ?? SparkJobType.Scala, SparkJobType),
+        mainApplicationFile: check.string("mainApplicationFile", args.mainApplicationFile, /^\S+$/, "a URI such as local:///opt/spark/examples/jars/spark-examples.jar or s3a://bucket/app.py"),
+        mainClass: args.mainClass === undefined ? undefined : check.string("mainClass", args.mainClass, /^[A-Za-z_$][\w$.]*$/, "a fully qualified class name"),
+        arguments: [...(args.arguments ?? [])],
+        driver: {
+            cores: check.integer("driverCores", args.driverCores ?? 1, 1, 192),
+            memory: check.string("driverMemory", args.driverMemory ?? "1g", SPARK_MEMORY, memoryAllowed),
+        },
+        executor: { cores: executorCores, memory: check.string("executorMemory", args.executorMemory ?? "4g", SPARK_MEMORY, memoryAllowed), instances },
+        driverPlacement: args.driverPlacement,
+        executorPlacement: args.executorPlacement,
+        eventLogDirectory: args.eventLogDirectory,
+        region: args.region,
+        dynamicAllocation,
+        metrics: check.boolean("metrics", args.metrics ?? false),
+        sparkConf: { ...(args.sparkConf ?? {}) },
+        schedule:
+            schedule === undefined
+                ? undefined
+                : {
+                      schedule: check.string("schedule", schedule, CRON, 'a cron schedule such as "0 2 * * *", "@daily" or "@every 6h"'),
+                      timeZone: check.string("timeZone", args.timeZone ?? "Etc/UTC", TIME_ZONE, 'an IANA time zone such as "Europe/Paris"'),
+                      concurrencyPolicy: check.oneOf("concurrencyPolicy", args.concurrencyPolicy ?? ConcurrencyPolicy.Forbid, ConcurrencyPolicy),
+                  },
+    };
+}
