@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { AWS_SDK_V2_VERSION, DEFAULT_SPARK_IMAGE, HADOOP_VERSION, S3A_JARS, s3aJarsScript } from "../../components/spark/image";
 import { RenderResult } from "../../tools/render";
 import { manifests, one, rendered } from "../helpers/render";
@@ -42,6 +44,16 @@ describe("History Server that works by default on the Graviton system nodes", ()
         const script = s3aJarsScript();
         expect(script).to.match(/^set -eu/);
         expect(script.match(/sha1sum -c -/g)).to.have.length(2);
+    });
+
+    it("documents a multi-arch Dockerfile with the same base image and jars", () => {
+        const dockerfile = fs.readFileSync(path.join(__dirname, "..", "..", "docker", "spark-s3a", "Dockerfile"), "utf8");
+        expect(dockerfile).to.include(`ARG SPARK_IMAGE=${DEFAULT_SPARK_IMAGE}`);
+        for (const jar of S3A_JARS) {
+            expect(dockerfile).to.include(jar.url);
+            expect(dockerfile).to.include(jar.coordinates);
+        }
+        expect(dockerfile).to.include("--platform linux/amd64,linux/arm64");
     });
 
     it("has startup, readiness and liveness probes on the UI and memory above its heap", () => {
