@@ -5,7 +5,11 @@ import { ArgChecker, EKS_CLUSTER_NAME, IPV4_CIDR, KUBERNETES_VERSION, SEMVER } f
 
 /** An IAM principal given access to the cluster through an EKS access entry. */
 export interface AdminPrincipal {
-    /** ARN of an IAM role or user, e.g. "arn:aws:iam::111122223333:role/platform-admins" (not an STS assumed-role ARN). */
+    /**
+     * ARN of an IAM role or user, e.g. "arn:aws:iam::111122223333:role/platform-admins" (not an STS
+     * assumed-role ARN). Plain, not an Input: it names the access entry's child resources and is
+     * checked (form, duplicates) before anything is registered.
+     */
     principalArn: string;
     /**
      * The EKS access policy associated with the entry.
@@ -23,7 +27,8 @@ export interface KarpenterClusterArgs {
     /**
      * The EKS cluster's name: 1-100 letters, digits, hyphens and underscores. It also names the
      * interruption queue and Karpenter's IAM roles and policies, and is the discovery tag's value.
-     * Changing it replaces the cluster.
+     * Changing it replaces the cluster. Plain, not an Input: this component creates the cluster, and
+     * the name is checked against EKS's rules before anything is registered.
      * @default the component's resource name
      */
     clusterName?: string;
@@ -58,12 +63,14 @@ export interface KarpenterClusterArgs {
      */
     vpcCidrBlock?: string;
     /**
-     * An existing VPC to use instead of creating one. Requires existingPrivateSubnetIds.
+     * An existing VPC to use instead of creating one (another stack's or resource's output is
+     * fine). Requires existingPrivateSubnetIds.
      */
     existingVpcId?: pulumi.Input<string>;
     /**
      * Private subnets of the existing VPC for the control plane and all nodes, in at least two
-     * zones. They get the karpenter.sh/discovery tag.
+     * zones. They get the karpenter.sh/discovery tag. Each id may be another resource's output; the
+     * list itself is plain because its length is checked and one tag resource is made per subnet.
      */
     existingPrivateSubnetIds?: pulumi.Input<string>[];
     /**
