@@ -31,7 +31,7 @@ describe("npm package: pack, install, consume from another Pulumi program", () =
     let result: RenderResult;
 
     before(async function () {
-        this.timeout(300_000);
+        this.timeout(600_000);
         // `npm test` builds dist/ first; rebuild only when someone ran the suite on stale output.
         if (newest(path.join(ROOT, "components"), ".ts") > newest(path.join(ROOT, "dist", "components"), ".js")) {
             npm(["run", "build:lib"], ROOT);
@@ -108,7 +108,7 @@ describe("npm package: pack, install, consume from another Pulumi program", () =
     });
 
     it("serves schema.json from the unpacked tarball, through Pulumi's own plugin path (require, getPulumiComponents, the analyser)", async function () {
-        this.timeout(180_000);
+        this.timeout(600_000);
         // What `pulumi package add` runs for a Node.js source plugin (@pulumi/pulumi cmd/run-plugin):
         // require the package folder, collect the exported components, analyse the package's TypeScript.
         const components = getPulumiComponents(require(unpacked));

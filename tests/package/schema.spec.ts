@@ -7,7 +7,8 @@ import { packageSchema, SCHEMA_FILE } from "../../tools/schema";
 describe("package schema (Pulumi's analyser, offline)", () => {
     let schema: Record<string, any>;
     before(async function () {
-        this.timeout(120_000);
+        // The analyser type-checks the library: ~10 s alone, minutes on a machine busy with other work.
+        this.timeout(600_000);
         schema = await packageSchema();
     });
 
