@@ -4,7 +4,7 @@ import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy }
 import { KARPENTER_CONTROLLER_POLICY_KINDS, karpenterControllerPolicies } from "../components/karpenter/iam";
 import { IamPolicyDocument, IamStatement } from "../components/iamTypes";
 import { SPARK_ROLE_KEY } from "../components/pools/specs";
-import { EnvironmentTier, TIER_TAG } from "../stacks/config";
+import { EnvironmentTier, TIER_TAG } from "../components/tier";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const EC2_NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";

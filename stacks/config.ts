@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import Ajv from "ajv";
 import { isDeepStrictEqual } from "util";
 import { IAM_PRINCIPAL_ARN } from "../components/karpenterCluster/args";
+import { EnvironmentTier, TIER_TAG } from "../components/tier";
 import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, NatGatewayStrategy } from "../components/enums";
 import { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSupportProblem } from "../components/karpenter/versions";
 import { DEFAULT_AMI_VERSION } from "../components/pools/specs";
@@ -26,15 +27,7 @@ import {
 // The one place where stack configuration is declared, defaulted, documented and validated.
 // Pulumi.yaml and the README's config reference are generated from it (`npm run gen:config`).
 
-/** Environment tiers: the policy pack selects rules by the tier, not by the stack's name. */
-export const EnvironmentTier = {
-    Development: "development",
-    Production: "production",
-} as const;
-export type EnvironmentTier = (typeof EnvironmentTier)[keyof typeof EnvironmentTier];
-
-/** The tag carrying the tier on every resource, where the policy pack reads it. */
-export const TIER_TAG = "karpenter-spark.io/tier";
+export { EnvironmentTier, TIER_TAG };
 
 /** The config value types Pulumi.yaml can declare. */
 export type ConfigType = "string" | "integer" | "boolean" | "array";
