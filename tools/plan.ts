@@ -84,7 +84,7 @@ if (require.main === module) {
     // source-map support maps every frame of it: about a third of the CPU time of a plan, for
     // positions the plan never shows. V8's own traces then, unless --debug asks for mapped ones.
     if (!process.argv.includes("--debug")) {
-        Error.prepareStackTrace = undefined;
+        (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     }
     runCli(command(), async (stack: string, opts: { set?: string[]; against?: string; json?: boolean }) => {
         const result = await plan({ stack, sets: opts.set ?? [], against: opts.against });

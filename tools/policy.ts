@@ -99,7 +99,7 @@ export const command = () =>
 if (require.main === module) {
     // Unmapped stack traces unless --debug: see tools/plan.ts.
     if (!process.argv.includes("--debug")) {
-        Error.prepareStackTrace = undefined;
+        (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     }
     runCli(command(), async (stack: string, opts: { configFile?: string; json?: boolean }) => {
         const report = await policyReport(stack, opts.configFile);
