@@ -28,19 +28,22 @@ cd "$tmp/karpenter-spark"
 echo "fresh clone of $(git rev-parse --short HEAD) in $tmp; node $(node --version), npm $(npm --version); npm cache $npm_config_cache (empty)"
 
 declare -a names=() secs=()
+report() {
+  echo
+  echo "fresh-machine timings ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)):"
+  for i in "${!names[@]}"; do printf '  %-24s %7s s\n' "${names[$i]}" "${secs[$i]}"; done
+}
 step() {
   local name="$1"; shift
   echo "== $name"
-  local t0; t0=$(date +%s%N)
-  "$@"
+  local t0; t0=$(date +%s%N) rc=0
+  "$@" || rc=$?
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-  names+=("$name"); secs+=("$((ms / 1000)).$(( (ms % 1000) / 100 ))")
+  names+=("$name"); secs+=("$((ms / 1000)).$(( (ms % 1000) / 100 ))$([ "$rc" = 0 ] || echo " FAILED (exit $rc)")")
+  if [ "$rc" != 0 ]; then report; exit "$rc"; fi
 }
 step "npm ci" npm ci --no-audit --no-fund
 step "npm run render -- dev" npm run render -- dev --quiet
 step "npm test" npm test
 [ "$run_ci" = 0 ] || step ".ci/run" .ci/run
-
-echo
-echo "fresh-machine timings ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)):"
-for i in "${!names[@]}"; do printf '  %-24s %7s s\n' "${names[$i]}" "${secs[$i]}"; done
+report

@@ -73,7 +73,7 @@ describe("npm package: pack, install, consume from another Pulumi program", () =
     });
 
     it("type-checks the example against the installed package's declarations", function () {
-        this.timeout(180_000);
+        this.timeout(600_000);
         const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
         const r = spawnSync(process.execPath, [tsc, "-p", consumer, "--noEmit", "--listFiles"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
         expect(r.status, r.stdout.split("\n").filter((l) => /error TS/.test(l)).join("\n")).to.equal(0);
