@@ -151,6 +151,12 @@ export const ALTERNATIVES: Record<string, unknown> = {
     eventLogRetentionDays: 30,
     checkUpgradePath: false,
     environmentTier: "development",
+    sparkMaxConcurrentApplications: 40,
+    sparkMetrics: true,
+    sparkPodMonitors: true,
+    historyServerIngressClassName: "alb",
+    historyServerIngressHost: "spark-history.example.com",
+    sparkDataAccess: [{ serviceAccountName: "spark", namespace: "spark-jobs", bucket: "example-data", prefix: "raw", access: "read" }],
 };
 
 const encode = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));

@@ -178,6 +178,9 @@ describe("plan: --set and --against", () => {
                 karpenterReplicas: ["systemNodeCount=3"],
                 existingVpcId: [`existingPrivateSubnetIds=${JSON.stringify(ALTERNATIVES.existingPrivateSubnetIds)}`],
                 existingPrivateSubnetIds: [`existingVpcId=${ALTERNATIVES.existingVpcId}`],
+                historyServerIngressClassName: [`historyServerIngressHost=${ALTERNATIVES.historyServerIngressHost}`],
+                historyServerIngressHost: [`historyServerIngressClassName=${ALTERNATIVES.historyServerIngressClassName}`],
+                sparkPodMonitors: ["sparkMetrics=true"],
             };
             const sets = [`${key}=${text}`, ...(companions[key] ?? [])];
             expect(() => applySets(prod, sets, "prod"), key).to.not.throw();
