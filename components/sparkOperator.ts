@@ -85,7 +85,7 @@ export class SparkOperator extends pulumi.ComponentResource {
         );
         this.uiAccessCommands = pulumi.output([
             `${historyServerPortForward(SPARK_OPERATOR_NAMESPACE)}   # then open http://localhost:18080`,
-            ...(a.historyServerIngress ? [`open https://${a.historyServerIngress.host}/   # History Server through its Ingress`] : []),
+            ...(a.historyServerIngress?.host ? [`open https://${a.historyServerIngress.host}/   # History Server through its Ingress`] : []),
             `kubectl port-forward -n <namespace> svc/<application>-ui-svc 4040:4040   # a running job's Spark UI`,
         ]);
         this.region = region;

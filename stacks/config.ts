@@ -69,6 +69,7 @@ export interface StackConfig {
     existingVpcId?: string;
     existingPrivateSubnetIds?: string[];
     tagExistingSubnets: boolean;
+    s3GatewayEndpoint: boolean;
     adminPrincipals: string[];
     controlPlaneLogging: boolean;
     secretsEncryption: boolean;
@@ -197,6 +198,13 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
     tagExistingSubnets: {
         type: "boolean",
         description: "Tag existingPrivateSubnetIds with karpenter.sh/discovery; false: they must carry it already (checked at preview).",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: true,
+    },
+    s3GatewayEndpoint: {
+        type: "boolean",
+        description: "S3 gateway VPC endpoint on the private route tables (free; Spark's S3 traffic skips the NAT gateways). Off if the VPC already has one.",
         allowed: "true or false",
         schema: { type: "boolean" },
         default: true,
@@ -452,23 +460,23 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
     },
     sparkPodMonitors: {
         type: "boolean",
-        description: "Create Prometheus Operator PodMonitors for the operator and Spark drivers (the cluster must have the monitoring.coreos.com CRDs; needs sparkMetrics).",
+        description: "Create Prometheus Operator PodMonitors for the operator and Spark drivers, metrics included (the cluster must have the monitoring.coreos.com CRDs).",
         allowed: "true or false",
         schema: { type: "boolean" },
         default: false,
     },
     historyServerIngressClassName: {
         type: "string",
-        description: "IngressClass of an Ingress for the Spark History Server (e.g. alb); empty: no Ingress.",
-        allowed: 'an IngressClass name such as "alb", together with historyServerIngressHost',
+        description: "IngressClass of an Ingress for the Spark History Server (e.g. alb); it or historyServerIngressHost creates the Ingress.",
+        allowed: 'an IngressClass name such as "alb"',
         schema: { type: "string" },
         default: "",
         placeholder: true,
     },
     historyServerIngressHost: {
         type: "string",
-        description: "Host name of the History Server's Ingress; empty: no Ingress.",
-        allowed: 'a DNS host name such as "spark-history.example.com", together with historyServerIngressClassName',
+        description: "Host name of the History Server's Ingress (empty: every host); it or historyServerIngressClassName creates the Ingress.",
+        allowed: 'a DNS host name such as "spark-history.example.com"',
         schema: { type: "string" },
         default: "",
         placeholder: true,

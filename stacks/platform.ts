@@ -39,6 +39,7 @@ export function deployPlatform(c: StackConfig): PlatformOutputs {
         existingVpcId: c.existingVpcId,
         existingPrivateSubnetIds: c.existingPrivateSubnetIds,
         tagExistingSubnets: c.tagExistingSubnets,
+        s3GatewayEndpoint: c.s3GatewayEndpoint,
         adminPrincipals: c.adminPrincipals.map((principalArn) => ({ principalArn })),
         // The CRD release is protected where the cluster is: deleting it deletes every NodePool.
         protectKarpenterCrds: c.deletionProtection,

@@ -215,6 +215,7 @@ const RESOURCES: Record<string, Fabricate> = {
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": echo,
     "aws:s3/bucketPolicy:BucketPolicy": echo,
     "aws:s3/bucketObjectv2:BucketObjectv2": echo,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ({ urn, inputs }) => ({ id: `vpce-${hex(urn, 17)}`, state: { ...inputs, prefixListId: `pl-${hex(urn, 8)}`, state: "available" } }),
     "kubernetes:helm.sh/v3:Release": ({ inputs, ctx }) => ({
         id: `${inputs.namespace}/${inputs.name}`,
         state: {
@@ -334,6 +335,12 @@ export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
                     return { accountId: ctx.account, arn: `arn:${ctx.partition}:iam::${ctx.account}:user/render`, userId: "AIDAMOCKRENDER", id: ctx.account };
                 case "aws:index/getPartition:getPartition":
                     return { partition: ctx.partition, dnsSuffix: partitionOf(ctx.region).dnsSuffix, reverseDnsPrefix: "com.amazonaws", id: ctx.partition };
+                case "aws:ec2/getRouteTables:getRouteTables": {
+                    // One route table per subnet it is associated with, named after the subnet.
+                    const filter = ((args.inputs.filters ?? []) as { name: string; values: string[] }[]).find((f) => f.name === "association.subnet-id");
+                    const ids = (filter?.values ?? []).map((subnet) => `rtb-${hex(subnet, 17)}`);
+                    return { vpcId: args.inputs.vpcId, ids, id: String(args.inputs.vpcId) };
+                }
                 case "aws:index/getRegion:getRegion":
                     return { region: ctx.region, name: ctx.region, endpoint: `ec2.${ctx.region}.amazonaws.com`, description: ctx.region, id: ctx.region };
                 case "aws:eks/getAddonVersion:getAddonVersion":

@@ -141,6 +141,12 @@ export interface KarpenterClusterArgs {
      */
     tagExistingSubnets?: boolean;
     /**
+     * An S3 gateway VPC endpoint on the private subnets' route tables (free; S3 traffic then
+     * skips the NAT gateways). Turn off when the VPC already has one for these route tables.
+     * @default true
+     */
+    s3GatewayEndpoint?: boolean;
+    /**
      * Tags for every AWS resource the component creates.
      * @default {}
      */
@@ -175,6 +181,7 @@ export interface ResolvedKarpenterClusterArgs {
     protectKarpenterCrds: boolean;
     adminPrincipals: ResolvedAdminPrincipal[];
     tagExistingSubnets: boolean;
+    s3GatewayEndpoint: boolean;
     tags: Record<string, string>;
 }
 
@@ -301,6 +308,7 @@ export function resolveKarpenterClusterArgs(name: string, args: KarpenterCluster
         protectKarpenterCrds: check.boolean("protectKarpenterCrds", args.protectKarpenterCrds ?? true),
         adminPrincipals: checkAdminPrincipals(check, args.adminPrincipals ?? []),
         tagExistingSubnets: check.boolean("tagExistingSubnets", args.tagExistingSubnets ?? true),
+        s3GatewayEndpoint: check.boolean("s3GatewayEndpoint", args.s3GatewayEndpoint ?? true),
         tags: { ...(args.tags ?? {}), "karpenter-spark.io/cluster": clusterName },
     };
 }

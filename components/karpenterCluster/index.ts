@@ -5,6 +5,7 @@ import { KarpenterClusterArgs, resolveKarpenterClusterArgs } from "./args";
 import { createAccessEntries, createControlPlane } from "./cluster";
 import { createInterruptionHandling, createKarpenterCharts, createKarpenterController, createKarpenterNodeRole } from "./controller";
 import { createNetwork } from "./network";
+import { createS3GatewayEndpoint } from "./s3Endpoint";
 import { awsScope } from "./scope";
 import { clusterAddonArgs, createAddons, createSystemNodeGroup, resolveAddonVersions } from "./systemNodes";
 
@@ -65,6 +66,7 @@ export class KarpenterCluster extends pulumi.ComponentResource {
 
         const scope = awsScope(parent);
         const network = createNetwork(name, a, parent);
+        createS3GatewayEndpoint(name, a, network, scope, parent);
         const addonVersions = resolveAddonVersions(a, parent);
         const { cluster, discoveryTag } = createControlPlane(name, a, network, scope, clusterAddonArgs(addonVersions), parent);
         createAccessEntries(name, a, cluster, scope, parent);

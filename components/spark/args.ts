@@ -85,20 +85,21 @@ export interface SparkOperatorArgs {
      */
     metrics?: boolean;
     /**
-     * Create Prometheus Operator PodMonitors (operator, Spark drivers). Needs the Prometheus
-     * Operator's CRDs in the cluster (monitoring.coreos.com); they cannot be detected offline, so
-     * this is an explicit switch. Requires metrics.
+     * Create Prometheus Operator PodMonitors (operator, Spark drivers); implies metrics. Needs the
+     * Prometheus Operator's CRDs in the cluster (monitoring.coreos.com); they cannot be detected
+     * offline, so this is an explicit switch.
      * @default false
      */
     podMonitors?: boolean;
     /**
-     * IngressClass of an Ingress for the History Server (e.g. "alb"); no Ingress when unset.
-     * @default no Ingress
+     * IngressClass of an Ingress for the History Server (e.g. "alb"). Setting it or
+     * historyServerIngressHost creates the Ingress.
+     * @default the cluster's default IngressClass; no Ingress unless one of the two is set
      */
     historyServerIngressClassName?: string;
     /**
-     * Host name the History Server's Ingress answers to; required with historyServerIngressClassName.
-     * @default no Ingress
+     * Host name the History Server's Ingress answers to.
+     * @default every host; no Ingress unless one of the two is set
      */
     historyServerIngressHost?: string;
     /**
@@ -167,7 +168,7 @@ export interface ResolvedSparkOperatorArgs {
     maxConcurrentApplications: number;
     metrics: boolean;
     podMonitors: boolean;
-    historyServerIngress?: { className: string; host: string };
+    historyServerIngress?: { className?: string; host?: string };
     dataAccess: DataAccessGrant[];
     example?: {
         executorInstances: number;
@@ -221,16 +222,15 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
             executorPlacement,
         };
     }
-    const metrics = check.boolean("metrics", args.metrics ?? false);
     const podMonitors = check.boolean("podMonitors", args.podMonitors ?? false);
-    if (podMonitors && !metrics) {
-        check.fail("podMonitors", podMonitors, "false unless metrics is true (PodMonitors scrape the metrics endpoints)");
-    }
+    // PodMonitors scrape the metrics endpoints, so they turn them on.
+    const metrics = check.boolean("metrics", args.metrics ?? false) || podMonitors;
     let ingress: ResolvedSparkOperatorArgs["historyServerIngress"];
     if (args.historyServerIngressClassName !== undefined || args.historyServerIngressHost !== undefined) {
+        const { historyServerIngressClassName: className, historyServerIngressHost: host } = args;
         ingress = {
-            className: check.string("historyServerIngressClassName", args.historyServerIngressClassName, DNS1123_SUBDOMAIN, "an IngressClass name such as \"alb\" or \"nginx\""),
-            host: check.string("historyServerIngressHost", args.historyServerIngressHost, DNS1123_SUBDOMAIN, "a DNS host name such as \"spark-history.example.com\""),
+            className: className === undefined ? undefined : check.string("historyServerIngressClassName", className, DNS1123_SUBDOMAIN, "an IngressClass name such as \"alb\" or \"nginx\""),
+            host: host === undefined ? undefined : check.string("historyServerIngressHost", host, DNS1123_SUBDOMAIN, "a DNS host name such as \"spark-history.example.com\""),
         };
     }
     const dataAccess = (args.dataAccess ?? []).map((g, i) => checkGrant(check, `dataAccess[${i}]`, g, jobNamespaces));

@@ -179,16 +179,16 @@ export function historyServerService(namespace: string) {
  * An Ingress for the History Server's UI. The UI has no authentication of its own: put the
  * IngressClass's authentication in front of it (e.g. ALB with Cognito/OIDC, or an internal scheme).
  */
-export function historyServerIngress(namespace: string, className: string, host: string) {
+export function historyServerIngress(namespace: string, className: string | undefined, host: string | undefined) {
     return {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
         metadata: { name: HISTORY_SERVER_NAME, namespace, labels: LABELS },
         spec: {
-            ingressClassName: className,
+            ...(className ? { ingressClassName: className } : {}),
             rules: [
                 {
-                    host,
+                    ...(host ? { host } : {}),
                     http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: HISTORY_SERVER_NAME, port: { name: "http" } } } }] },
                 },
             ],

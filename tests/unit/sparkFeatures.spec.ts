@@ -76,8 +76,9 @@ describe("Metrics", () => {
         expect(monitor.spec.selector).to.deep.equal({ matchLabels: { "spark-role": "driver" } });
         expect(monitor.spec.namespaceSelector).to.deep.equal({ matchNames: ["spark-jobs"] });
         expect(monitor.spec.podMetricsEndpoints.map((e: any) => e.path)).to.deep.equal(["/metrics/prometheus", "/metrics/executors/prometheus"]);
-        const err = await rendered("dev", { "karpenter-spark:sparkPodMonitors": "true" }).then(() => "", (e: Error) => e.message);
-        expect(err).to.match(/podMonitors: got true; allowed: false unless metrics is true/);
+        // PodMonitors alone turn the metrics on.
+        const alone = await rendered("dev", { "karpenter-spark:sparkPodMonitors": "true" });
+        expect((one(alone, "kubernetes:helm.sh/v3:Release", "spark-operator").inputs.values as any).prometheus.metrics.enable).to.equal(true);
     });
 });
 
