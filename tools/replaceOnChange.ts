@@ -41,6 +41,8 @@ export const REPLACE_ON_CHANGE: Record<string, ReplaceRule> = {
     "aws:cloudwatch/eventRule:EventRule": { inputs: paths("name", "namePrefix", "eventBusName"), nameInput: "name", source: tf("cloudwatch_event_rule") },
     "aws:cloudwatch/eventTarget:EventTarget": { inputs: paths("rule", "targetId", "eventBusName"), source: tf("cloudwatch_event_target") },
     "aws:ec2/tag:Tag": { inputs: paths("resourceId", "key"), source: tf("ec2_tag") },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": { inputs: paths("vpcId", "serviceName", "vpcEndpointType"), source: tf("vpc_endpoint") },
+    "aws:s3/bucketObjectv2:BucketObjectv2": { inputs: paths("bucket", "key"), source: tf("s3_object") },
     "aws:eks/accessEntry:AccessEntry": { inputs: paths("clusterName", "principalArn", "type"), source: tf("eks_access_entry") },
     "aws:eks/addon:Addon": { inputs: paths("addonName", "clusterName"), source: tf("eks_addon") },
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": { inputs: paths("clusterName", "namespace", "serviceAccount"), source: tf("eks_pod_identity_association") },
@@ -60,6 +62,12 @@ export const REPLACE_ON_CHANGE: Record<string, ReplaceRule> = {
     "kubernetes:karpenter.sh/v1:NodePool": KUBERNETES_DEFAULT,
     "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": KUBERNETES_DEFAULT,
     "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication": KUBERNETES_DEFAULT,
+    "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication": KUBERNETES_DEFAULT,
+    "kubernetes:monitoring.coreos.com/v1:PodMonitor": KUBERNETES_DEFAULT,
+    "kubernetes:networking.k8s.io/v1:Ingress": KUBERNETES_DEFAULT,
+    "kubernetes:rbac.authorization.k8s.io/v1:Role": KUBERNETES_DEFAULT,
+    // A RoleBinding's roleRef cannot change (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#clusterrolebinding-example).
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": { inputs: paths("metadata.name", "metadata.namespace", "roleRef"), nameInput: "metadata.name", source: K8S_FORCE_NEW },
     "kubernetes:helm.sh/v3:Release": {
         inputs: paths("name", "namespace"),
         nameInput: "name",

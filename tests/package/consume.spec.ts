@@ -112,7 +112,7 @@ describe("npm package: pack, install, consume from another Pulumi program", () =
         // What `pulumi package add` runs for a Node.js source plugin (@pulumi/pulumi cmd/run-plugin):
         // require the package folder, collect the exported components, analyse the package's TypeScript.
         const components = getPulumiComponents(require(unpacked));
-        expect(components.map((c) => c.name).sort()).to.deep.equal(["KarpenterCluster", "SparkOperator", "SpotExecutorPool"]);
+        expect(components.map((c) => c.name).sort()).to.deep.equal(["KarpenterCluster", "SparkJob", "SparkOperator", "SpotExecutorPool"]);
         const provider = new ComponentProvider({ name: "karpenter-spark", dirname: unpacked, components });
         const served = JSON.parse(await provider.getSchema());
         expect(served).to.deep.equal(JSON.parse(fs.readFileSync(path.join(ROOT, "schema.json"), "utf8")));
