@@ -158,12 +158,6 @@ export const ALTERNATIVES: Record<string, unknown> = {
     s3GatewayEndpoint: false,
     checkUpgradePath: false,
     environmentTier: "development",
-    sparkMaxConcurrentApplications: 40,
-    sparkMetrics: true,
-    sparkPodMonitors: true,
-    historyServerIngressClassName: "alb",
-    historyServerIngressHost: "spark-history.example.com",
-    sparkDataAccess: [{ serviceAccountName: "spark", namespace: "spark-jobs", bucket: "example-data", prefix: "raw", access: "read" }],
 };
 
 const encode = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));

@@ -53,7 +53,6 @@ export const REPLACE_ON_CHANGE: Record<string, ReplaceRule> = {
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { inputs: paths("bucket"), source: tf("s3_bucket_public_access_block") },
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": { inputs: paths("bucket", "expectedBucketOwner"), source: tf("s3_bucket_server_side_encryption_configuration") },
     "aws:s3/bucketVersioning:BucketVersioning": { inputs: paths("bucket", "expectedBucketOwner"), source: tf("s3_bucket_versioning") },
-    "aws:s3/bucketObjectv2:BucketObjectv2": { inputs: paths("bucket", "key"), source: tf("s3_object") },
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { inputs: paths("bucket", "expectedBucketOwner"), source: tf("s3_bucket_lifecycle_configuration") },
     "kubernetes:apps/v1:Deployment": { inputs: paths("metadata.name", "metadata.namespace", "spec.selector"), nameInput: "metadata.name", source: K8S_FORCE_NEW },
     "kubernetes:core/v1:Service": { inputs: paths("metadata.name", "metadata.namespace", "spec.clusterIP"), nameInput: "metadata.name", source: K8S_FORCE_NEW },
