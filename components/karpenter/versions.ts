@@ -1,3 +1,4 @@
+import * as semver from "semver";
 import { KUBERNETES_VERSION, SEMVER } from "../validation";
 
 /** The Karpenter release this project is built and tested against (the fixtures' version). */
@@ -33,18 +34,12 @@ export const KARPENTER_KUBERNETES_SUPPORT: Record<string, { min: number; max: nu
     "1.14": { min: 26, max: 36 },
 };
 
-interface Semver {
-    major: number;
-    minor: number;
-    patch: number;
+/** A release version as Helm charts publish them (no leading "v"), parsed by semver; undefined otherwise. */
+function parseSemver(version: string): semver.SemVer | undefined {
+    return SEMVER.test(version) ? (semver.parse(version) ?? undefined) : undefined;
 }
 
-function parseSemver(version: string): Semver | undefined {
-    const m = SEMVER.exec(version);
-    return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
-}
-
-function minorOf(v: Semver): string {
+function minorOf(v: semver.SemVer): string {
     return `${v.major}.${v.minor}`;
 }
 
