@@ -31,8 +31,7 @@ export class UserError extends Error {
 }
 
 /**
- * The candidate nearest to `input` when it is near enough to be a likely typo (at most a third
- * of the input's length in edits, at least 1), else undefined.
+ * The candidate nearest to `input` when it is near enough to be a likely typo, else undefined.
  */
 export function nearest(input: string, candidates: readonly string[]): string | undefined {
     if (candidates.length === 0 || input === "") {
@@ -40,7 +39,8 @@ export function nearest(input: string, candidates: readonly string[]): string | 
     }
     const best = closest(input, candidates as string[]);
     const d = distance(input.toLowerCase(), best.toLowerCase());
-    return d <= Math.max(1, Math.floor(input.length / 3)) ? best : undefined;
+    // One edit for short names; from four characters, two (a swapped pair, "pord") or a third of the length.
+    return d <= (input.length <= 3 ? 1 : Math.max(2, Math.floor(input.length / 3))) ? best : undefined;
 }
 
 /** `; did you mean "x"?` when a candidate is near `input`, else "". */

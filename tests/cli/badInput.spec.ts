@@ -78,6 +78,10 @@ const CASES: Case[] = [
     // The other tools share the same layer.
     { what: "an unknown flag", tool: "schema", args: ["--ouput", "x"], lines: [/^error: unknown option '--ouput'$/] },
     { what: "an argument it does not take", tool: "pulumiYaml", args: ["dev"], lines: [/^error: too many arguments. Expected 0 arguments but got 1.$/] },
+    { what: "a misspelt stack", tool: "estimate", args: ["prd"], lines: [/^error: unknown stack "prd" \(no Pulumi.prd.yaml\); did you mean "prod"\?/] },
+    { what: "a misspelt flag", tool: "blastRadius", args: ["dev", "--fail-on-replce"], lines: [/^error: unknown option '--fail-on-replce'; did you mean --fail-on-replace\?$/] },
+    { what: "--set without its value", tool: "plan", args: ["dev", "--set"], lines: [/^error: option '--set <key=value>' argument missing$/] },
+    { what: "a stack with swapped letters", tool: "policy", args: ["pord"], lines: [/^error: unknown stack "pord" \(no Pulumi.pord.yaml\); did you mean "prod"\? available stacks: dev, prod$/] },
     { what: "a flag it does not have", tool: "buildCatalog", args: ["--fixtures", "$T"], lines: [/^error: unknown option '--fixtures'$/] },
 ];
 
