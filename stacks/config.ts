@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from "util";
 import { IAM_PRINCIPAL_ARN } from "../components/karpenterCluster/args";
 import { EnvironmentTier, TIER_TAG } from "../components/tier";
 import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, NatGatewayStrategy } from "../components/enums";
-import { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSupportProblem } from "../components/karpenter/versions";
+import { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION } from "../components/karpenter/versions";
 import { DEFAULT_AMI_VERSION } from "../components/pools/specs";
 import { DataAccessGrant, S3_BUCKET_NAME, S3_PREFIX } from "../components/spark/args";
 import { DEFAULT_SPARK_IMAGE } from "../components/spark/image";
@@ -16,7 +16,7 @@ import {
     DNS1123_LABEL,
     EKS_CLUSTER_NAME,
     invalidMessage,
-    IPV4_CIDR,
+    suggestion,
     KARPENTER_BUDGET_NODES,
     KARPENTER_DURATION,
     KARPENTER_DURATION_OR_NEVER,
@@ -109,6 +109,7 @@ export interface StackConfig {
     historyServerIngressClassName?: string;
     historyServerIngressHost?: string;
     sparkDataAccess?: DataAccessGrant[];
+    allowUntestedVersions: boolean;
     checkUpgradePath: boolean;
     environmentTier: EnvironmentTier;
 }
@@ -167,16 +168,19 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
     },
     vpcCidrBlock: {
         type: "string",
-        description: "CIDR block of the VPC, /8 to /17 (a /19 private and a /22 public subnet per zone).",
-        allowed: 'an IPv4 CIDR block from /8 to /17 such as "10.0.0.0/16"',
-        schema: { type: "string", allOf: [{ pattern: pattern(IPV4_CIDR) }, { pattern: "/([89]|1[0-7])$" }] },
+        description: "CIDR block of the VPC: a /16 (up to 6 zones) or a /17 (up to 3), for a /19 private and a /22 public subnet per zone.",
+        allowed: 'an IPv4 CIDR block from /16 to /28 such as "10.0.0.0/16", large enough for the zones\' subnets',
+        // Checked by the components (components/validation/network.ts), the one place for the rule.
+        schema: { type: "string" },
         default: "10.0.0.0/16",
     },
     endpointPublicAccessCidrs: {
         type: "array",
-        description: "CIDR blocks allowed to reach the public Kubernetes API endpoint; empty for a private endpoint.",
-        allowed: 'a list of IPv4 CIDR blocks such as ["203.0.113.0/24"], or [] for a private endpoint',
-        schema: { type: "array", items: { type: "string", pattern: pattern(IPV4_CIDR) }, uniqueItems: true },
+        description:
+            "Public CIDR blocks (at most 40) allowed to reach the Kubernetes API endpoint: the networks `pulumi up` and kubectl run from. Private and documentation ranges are refused; [] (a private endpoint) only with existingVpcId.",
+        allowed: 'a list of public IPv4 CIDR blocks such as ["52.94.133.0/24"]',
+        // Checked by the components (components/validation/network.ts), the one place for the rule.
+        schema: { type: "array", items: { type: "string" } },
         default: ["0.0.0.0/0"],
     },
     existingVpcId: {
@@ -503,6 +507,13 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
         default: [],
         placeholder: true,
     },
+    allowUntestedVersions: {
+        type: "boolean",
+        description: "Accept Karpenter and Spark Operator chart versions this project has not been tested with (karpenterVersion, sparkOperatorVersion).",
+        allowed: "true or false",
+        schema: { type: "boolean" },
+        default: false,
+    },
     checkUpgradePath: {
         type: "boolean",
         description: "Refuse Karpenter version changes that skip a minor version (compared with the stack's last deployment).",
@@ -575,13 +586,17 @@ function parse(spec: ConfigKey, raw: string): unknown {
  * as `pulumi.runtime.allConfig()` returns it). Returns every problem (empty when valid) and the
  * configuration when there is none.
  */
-export function checkStackConfig(all: Record<string, string>, project: string, stack: string): { problems: ConfigProblem[]; config?: StackConfig } {
+export function checkStackConfig(
+    all: Record<string, string>,
+    project: string,
+    stack: string,
+): { problems: ConfigProblem[]; config?: StackConfig; partial?: StackConfig } {
     const problems = new Problems();
     const prefix = `${project}:`;
     const known = Object.keys(CONFIG_KEYS);
     for (const key of Object.keys(all)) {
         if (key.startsWith(prefix) && !known.includes(key.slice(prefix.length))) {
-            problems.add(key, `config key ${key}`, all[key], `one of the keys declared in Pulumi.yaml and stacks/config.ts: ${known.join(", ")}`);
+            problems.add(key, `config key ${key}`, all[key], `one of the keys declared in Pulumi.yaml and stacks/config.ts${suggestion(key.slice(prefix.length), known) || `: ${known.join(", ")}`}`);
         }
     }
     const region = all["aws:region"];
@@ -602,19 +617,23 @@ export function checkStackConfig(all: Record<string, string>, project: string, s
             continue;
         }
         if (!validators[key](value)) {
-            problems.add(fullKey, fullKey, value, spec.allowed);
+            const options = (spec.schema.enum ?? (spec.schema.items as { enum?: string[] } | undefined)?.enum) as string[] | undefined;
+            problems.add(fullKey, fullKey, value, `${spec.allowed}${options ? suggestion(value, options) : ""}`);
             continue;
         }
         out[key] = value;
     }
     if (problems.list.length > 0) {
-        return { problems: problems.list };
+        // The rest, with each bad key at its default, for the components' checks to report on too.
+        const partial = Object.fromEntries(Object.entries(CONFIG_KEYS).map(([k, spec]) => [k, spec.placeholder ? undefined : spec.default]));
+        const config = { ...partial, ...out, region: out.region ?? "", clusterName: out.clusterName ?? `${project}-${stack}` } as unknown as StackConfig;
+        return { problems: problems.list, partial: config };
     }
     out.clusterName ??= `${project}-${stack}`;
     // Every key was defaulted or parsed and schema-checked above.
     const config = out as unknown as StackConfig;
     crossCheck(config, prefix, problems);
-    return problems.list.length > 0 ? { problems: problems.list } : { problems: [], config };
+    return problems.list.length > 0 ? { problems: problems.list, partial: config } : { problems: [], config };
 }
 
 /**
@@ -631,10 +650,6 @@ export function parseStackConfig(all: Record<string, string>, project: string, s
 
 /** Rules that relate two keys. */
 function crossCheck(c: StackConfig, prefix: string, problems: Problems): void {
-    const support = kubernetesSupportProblem(c.karpenterVersion, c.kubernetesVersion);
-    if (support) {
-        problems.add(`${prefix}kubernetesVersion`, `${prefix}kubernetesVersion`, c.kubernetesVersion, `${support} (karpenterVersion is ${c.karpenterVersion})`);
-    }
     if ((c.existingVpcId === undefined) !== (c.existingPrivateSubnetIds === undefined)) {
         problems.add(`${prefix}existingPrivateSubnetIds`, `${prefix}existingPrivateSubnetIds`, c.existingPrivateSubnetIds ?? [], "existingVpcId and existingPrivateSubnetIds together, or neither (to create a VPC)");
     }
@@ -659,7 +674,13 @@ function crossCheck(c: StackConfig, prefix: string, problems: Problems): void {
     }
 }
 
-/** The configuration of the stack Pulumi is running. */
-export function loadStackConfig(): StackConfig {
-    return parseStackConfig(pulumi.runtime.allConfig(), pulumi.getProject(), pulumi.getStack());
+/** Every invalid config value at once, one line each. */
+export function configErrors(problems: { message: string }[]): ConfigError {
+    return new ConfigError(problems.map((p) => `Invalid stack config: ${p.message}`).join("\n"));
+}
+
+/** The configuration of the stack Pulumi is running, with the problems of its keys. */
+export function loadStackConfig(): { config: StackConfig; problems: ConfigProblem[] } {
+    const { problems, config, partial } = checkStackConfig(pulumi.runtime.allConfig(), pulumi.getProject(), pulumi.getStack());
+    return { config: (config ?? partial) as StackConfig, problems };
 }

@@ -1,8 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KarpenterCluster, SparkOperator, SpotExecutorPool } from "../components";
+import { KarpenterCluster, KarpenterClusterArgs, SparkOperator, SparkOperatorArgs, SpotExecutorPool, SpotExecutorPoolArgs } from "../components";
+import { resolveKarpenterClusterArgs } from "../components/karpenterCluster";
+import { sparkPodPlacement } from "../components/pools/placement";
+import { resolveSparkOperatorArgs } from "../components/sparkOperator";
+import { ResolvedSpotExecutorPoolArgs, resolveSpotExecutorPoolArgs } from "../components/spotExecutorPool";
+import { invalidMessage, InvalidArgumentsError, Problem } from "../components/validation";
 import { karpenterUpgradeProblem } from "../components/karpenter/versions";
 import { defaultBudgets } from "../components/spotExecutorPool/args";
-import { invalidConfig, loadStackConfig, StackConfig, TIER_TAG } from "./config";
+import { CONFIG_KEYS, configErrors, ConfigProblem, invalidConfig, loadStackConfig, StackConfig, TIER_TAG } from "./config";
 
 /** The stack outputs (the keys of `pulumi stack output`). */
 export interface PlatformOutputs {
@@ -26,12 +31,14 @@ export interface PlatformOutputs {
     watchCommands: pulumi.Output<string[]>;
 }
 
-/** Wires the three components for one stack. Reads no configuration itself. */
-export function deployPlatform(c: StackConfig): PlatformOutputs {
-    const cluster = new KarpenterCluster("cluster", {
+/** KarpenterCluster's arguments from the config. */
+export function clusterArgs(c: StackConfig): KarpenterClusterArgs {
+    return {
         clusterName: c.clusterName,
         kubernetesVersion: c.kubernetesVersion,
         karpenterVersion: c.karpenterVersion,
+        allowUntestedVersions: c.allowUntestedVersions,
+        region: c.region,
         availabilityZoneCount: c.availabilityZoneCount,
         natGateways: c.natGateways,
         vpcCidrBlock: c.vpcCidrBlock,
@@ -51,65 +58,152 @@ export function deployPlatform(c: StackConfig): PlatformOutputs {
         systemNodeCount: c.systemNodeCount,
         karpenterReplicas: c.karpenterReplicas,
         tags: { "karpenter-spark.io/stack": c.stack, [TIER_TAG]: c.environmentTier },
-    });
+    };
+}
+
+/** SpotExecutorPool's arguments from the config and the cluster's outputs. */
+export function poolArgs(c: StackConfig, cluster: Pick<SpotExecutorPoolArgs, "clusterName" | "nodeRoleName" | "kubernetesVersion">): SpotExecutorPoolArgs {
+    return {
+        ...cluster,
+        poolName: "spark",
+        region: c.region,
+        amiVersion: c.amiVersion,
+        rootVolumeSizeGi: c.nodeVolumeSizeGi,
+        instanceStoreRaid0: c.instanceStoreRaid0,
+        executorInstanceCategories: c.executorInstanceCategories,
+        executorGenerationGreaterThan: c.executorGenerationGreaterThan,
+        executorInstanceFamilies: c.executorInstanceFamilies,
+        executorInstanceSizes: c.executorInstanceSizes,
+        executorArchitectures: c.executorArchitectures,
+        executorCapacityTypes: c.executorCapacityTypes,
+        executorMinInstanceTypes: c.executorMinInstanceTypes,
+        executorCpuLimit: c.executorCpuLimit,
+        executorMemoryLimitGi: c.executorMemoryLimitGi,
+        executorConsolidationPolicy: c.executorConsolidationPolicy,
+        executorConsolidateAfter: c.executorConsolidateAfter,
+        executorExpireAfter: c.executorExpireAfter,
+        maxJobDuration: c.maxJobDuration,
+        executorTerminationGracePeriod: c.executorTerminationGracePeriod,
+        executorDisruptionBudgets: defaultBudgets(c.executorDisruptionBudgetNodes, ["Drifted", "Underutilized"]),
+        driverInstanceCategories: c.driverInstanceCategories,
+        driverCpuLimit: c.driverCpuLimit,
+        tags: { "karpenter-spark.io/stack": c.stack, [TIER_TAG]: c.environmentTier },
+    };
+}
+
+/** SparkOperator's arguments from the config and the other components' outputs. */
+export function sparkArgs(
+    c: StackConfig,
+    from: Pick<SparkOperatorArgs, "clusterName" | "systemNodeSelector" | "systemTolerations" | "driverPlacement" | "executorPlacement">,
+): SparkOperatorArgs {
+    return {
+        ...from,
+        chartVersion: c.sparkOperatorVersion,
+        allowUntestedVersions: c.allowUntestedVersions,
+        jobNamespaces: c.sparkJobNamespaces,
+        highAvailability: c.highAvailability,
+        eventLogRetentionDays: c.eventLogRetentionDays,
+        protectEventLogs: c.protectEventLogs,
+        sparkImage: c.sparkImage,
+        sparkImageHasS3A: c.sparkImageHasS3A,
+        maxConcurrentApplications: c.sparkMaxConcurrentApplications,
+        metrics: c.sparkMetrics,
+        podMonitors: c.sparkPodMonitors,
+        historyServerIngressClassName: c.historyServerIngressClassName,
+        historyServerIngressHost: c.historyServerIngressHost,
+        dataAccess: c.sparkDataAccess,
+        deployExample: c.deployExampleJob,
+        tags: { "karpenter-spark.io/stack": c.stack, [TIER_TAG]: c.environmentTier },
+    };
+}
+
+/** Component argument -> config key, where the names differ (the rest are the same). */
+const CONFIG_KEY_OF_ARG: Record<string, string> = {
+    region: "aws:region",
+    rootVolumeSizeGi: "nodeVolumeSizeGi",
+    executorDisruptionBudgets: "executorDisruptionBudgetNodes",
+    chartVersion: "sparkOperatorVersion",
+    jobNamespaces: "sparkJobNamespaces",
+    deployExample: "deployExampleJob",
+    maxConcurrentApplications: "sparkMaxConcurrentApplications",
+    metrics: "sparkMetrics",
+    podMonitors: "sparkPodMonitors",
+    dataAccess: "sparkDataAccess",
+};
+
+/** A component problem restated against the config key that set the argument. */
+function asConfigProblem(p: Problem, project: string): ConfigProblem {
+    const arg = /^[A-Za-z]+/.exec(p.subject)?.[0] ?? "";
+    const rest = p.subject.slice(arg.length).replace(/^ \(the stack's aws:region\)/, "");
+    const name = CONFIG_KEY_OF_ARG[arg] ?? arg;
+    const key = name === "aws:region" ? name : name in CONFIG_KEYS ? `${project}:${name}` : undefined;
+    if (key === undefined) {
+        return { key: p.subject, message: invalidMessage(`${p.subject} (set by stacks/platform.ts from the config)`, p.value, p.allowed) };
+    }
+    const subject = `${key}${arg === "executorDisruptionBudgets" ? "" : rest}`;
+    return { key, message: invalidMessage(subject, p.value, p.allowed) };
+}
+
+/**
+ * The stack's half of the one validation path: the components' own checks, run on the arguments
+ * the config produces, before anything is constructed, and reported against the config keys.
+ */
+export function validatePlatform(c: StackConfig, earlier: ConfigProblem[] = []): void {
+    const problems: ConfigProblem[] = [...earlier];
+    const collect = (resolve: () => unknown) => {
+        try {
+            return resolve();
+        } catch (e) {
+            if (e instanceof InvalidArgumentsError) {
+                // A key the config check already reported (and replaced by its default) is not reported twice.
+                const reported = new Set(earlier.map((p) => p.key));
+                problems.push(...e.problems.map((p) => asConfigProblem(p, c.project)).filter((p) => !reported.has(p.key)));
+                return undefined;
+            }
+            throw e;
+        }
+    };
+    collect(() => resolveKarpenterClusterArgs("cluster", clusterArgs(c)));
+    const pools = collect(() => resolveSpotExecutorPoolArgs("spark-pools", poolArgs(c, { clusterName: c.clusterName, nodeRoleName: "validation", kubernetesVersion: c.kubernetesVersion }))) as
+        | ResolvedSpotExecutorPoolArgs
+        | undefined;
+    const placement = (pool: ResolvedSpotExecutorPoolArgs["driverPool"]) => sparkPodPlacement({ role: pool.role, nodePoolName: pool.name, capacityTypes: pool.capacityTypes });
+    collect(() =>
+        resolveSparkOperatorArgs(
+            "spark",
+            sparkArgs(c, {
+                clusterName: c.clusterName,
+                driverPlacement: pools && placement(pools.driverPool),
+                executorPlacement: pools && placement(pools.executorPool),
+            }),
+        ),
+    );
+    if (problems.length > 0) {
+        throw configErrors(problems);
+    }
+}
+
+/** Wires the three components for one stack. Reads no configuration itself. */
+export function deployPlatform(c: StackConfig, configProblems: ConfigProblem[] = []): PlatformOutputs {
+    validatePlatform(c, configProblems);
+    const cluster = new KarpenterCluster("cluster", clusterArgs(c));
     const k8sOpts = { provider: cluster.kubernetesProvider };
     const pools = new SpotExecutorPool(
         "spark-pools",
-        {
-            clusterName: cluster.clusterName,
-            nodeRoleName: cluster.nodeRoleName,
-            poolName: "spark",
-            amiVersion: c.amiVersion,
-            kubernetesVersion: cluster.kubernetesVersion,
-            rootVolumeSizeGi: c.nodeVolumeSizeGi,
-            instanceStoreRaid0: c.instanceStoreRaid0,
-            executorInstanceCategories: c.executorInstanceCategories,
-            executorGenerationGreaterThan: c.executorGenerationGreaterThan,
-            executorInstanceFamilies: c.executorInstanceFamilies,
-            executorInstanceSizes: c.executorInstanceSizes,
-            executorArchitectures: c.executorArchitectures,
-            executorCapacityTypes: c.executorCapacityTypes,
-            executorMinInstanceTypes: c.executorMinInstanceTypes,
-            executorCpuLimit: c.executorCpuLimit,
-            executorMemoryLimitGi: c.executorMemoryLimitGi,
-            executorConsolidationPolicy: c.executorConsolidationPolicy,
-            executorConsolidateAfter: c.executorConsolidateAfter,
-            executorExpireAfter: c.executorExpireAfter,
-            maxJobDuration: c.maxJobDuration,
-            executorTerminationGracePeriod: c.executorTerminationGracePeriod,
-            executorDisruptionBudgets: defaultBudgets(c.executorDisruptionBudgetNodes, ["Drifted", "Underutilized"]),
-            driverInstanceCategories: c.driverInstanceCategories,
-            driverCpuLimit: c.driverCpuLimit,
-            tags: { "karpenter-spark.io/stack": c.stack, [TIER_TAG]: c.environmentTier },
-        },
+        poolArgs(c, { clusterName: cluster.clusterName, nodeRoleName: cluster.nodeRoleName, kubernetesVersion: cluster.kubernetesVersion }),
         // After the whole cluster: Karpenter must run before its NodePools exist, and on destroy
         // it must outlive them to terminate their instances.
         { ...k8sOpts, dependsOn: [cluster] },
     );
     const spark = new SparkOperator(
         "spark",
-        {
+        sparkArgs(c, {
             clusterName: cluster.clusterName,
-            chartVersion: c.sparkOperatorVersion,
-            jobNamespaces: c.sparkJobNamespaces,
-            highAvailability: c.highAvailability,
             systemNodeSelector: cluster.systemNodeSelector,
             systemTolerations: cluster.systemTolerations,
-            eventLogRetentionDays: c.eventLogRetentionDays,
-            protectEventLogs: c.protectEventLogs,
-            sparkImage: c.sparkImage,
-            sparkImageHasS3A: c.sparkImageHasS3A,
-            maxConcurrentApplications: c.sparkMaxConcurrentApplications,
-            metrics: c.sparkMetrics,
-            podMonitors: c.sparkPodMonitors,
-            historyServerIngressClassName: c.historyServerIngressClassName,
-            historyServerIngressHost: c.historyServerIngressHost,
-            dataAccess: c.sparkDataAccess,
-            deployExample: c.deployExampleJob,
             driverPlacement: pools.driverPlacement,
             executorPlacement: pools.executorPlacement,
-            tags: { "karpenter-spark.io/stack": c.stack, [TIER_TAG]: c.environmentTier },
-        },
+        }),
         // After the pools: on destroy, Spark's jobs and namespaces go first, so the NodePools
         // are deleted from empty nodes.
         { ...k8sOpts, dependsOn: [pools] },
@@ -155,7 +249,10 @@ async function deployedKarpenterVersion(): Promise<string | undefined> {
 
 /** The Pulumi program: validate the configuration and the upgrade path, then deploy. */
 export async function runStack(): Promise<PlatformOutputs> {
-    const config = loadStackConfig();
+    const { config, problems } = loadStackConfig();
+    if (problems.length > 0) {
+        validatePlatform(config, problems); // throws, with the components' findings on the other keys
+    }
     if (config.checkUpgradePath) {
         const deployed = await deployedKarpenterVersion();
         const problem = deployed && karpenterUpgradeProblem(deployed, config.karpenterVersion);

@@ -106,13 +106,13 @@ export function diffRegistrations(before: Registration[], after: Registration[])
 export const ALTERNATIVES: Record<string, unknown> = {
     clusterName: "analytics",
     kubernetesVersion: "1.34",
-    karpenterVersion: "1.13.2",
+    karpenterVersion: "1.14.0",
     sparkOperatorVersion: "2.5.1",
     deployExampleJob: true,
     availabilityZoneCount: 2,
     natGateways: "Single",
     vpcCidrBlock: "10.1.0.0/16",
-    endpointPublicAccessCidrs: ["198.51.100.0/24"],
+    endpointPublicAccessCidrs: ["52.94.134.0/24"],
     existingVpcId: "vpc-0123456789abcdef0",
     existingPrivateSubnetIds: ["subnet-aaaaaaaa", "subnet-bbbbbbbb"],
     tagExistingSubnets: false,
@@ -158,6 +158,7 @@ export const ALTERNATIVES: Record<string, unknown> = {
     s3GatewayEndpoint: false,
     checkUpgradePath: false,
     environmentTier: "development",
+    allowUntestedVersions: true,
 };
 
 const encode = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));

@@ -221,12 +221,13 @@ export const command = () =>
     createCommand("render", "Evaluate the Pulumi program for a stack under Pulumi's mock runtime (no cloud calls, no credentials) and write its resources and Kubernetes manifests.")
         .argument("<stack>", "stack name: Pulumi.<stack>.yaml is read (unless --config-file)")
         .option("--config-file <file>", "read the stack config from this file instead of Pulumi.<stack>.yaml")
+        .option("--config <key=value...>", "set config values on top of the stack file, as `pulumi config set` would (JSON for lists)")
         .option("--deployed <outputs.json>", "outputs of the deployed stack (`pulumi stack output --json`), for the upgrade-path check")
         .option("--out <dir>", "output folder (default: out/<stack>); refused if it exists and render did not create it")
         .option("--quiet", "print only the summary, not the resource tree");
 
 if (require.main === module) {
-    runCli(command(), async (stackArg: string, opts: { configFile?: string; deployed?: string; out?: string; quiet?: boolean }) => {
+    runCli(command(), async (stackArg: string, opts: { configFile?: string; config?: string[]; deployed?: string; out?: string; quiet?: boolean }) => {
         const problems: string[] = [];
         const attempt = <T>(f: () => T): T | undefined => {
             try {
@@ -242,6 +243,16 @@ if (require.main === module) {
         // Every argument is checked before anything runs or is written, and all problems reported at once.
         const stack = resolveStack(stackArg, ROOT, opts.configFile);
         const config = attempt(() => readStackConfig(stack, ROOT, opts.configFile));
+        // `--config KEY=VALUE` on top of the file (CI renders prod with an explicit API allow-list
+        // instead of the placeholder Pulumi.prod.yaml ships with); the program validates the result.
+        for (const pair of opts.config ?? []) {
+            const eq = pair.indexOf("=");
+            if (eq <= 0) {
+                problems.push(`invalid --config: got ${JSON.stringify(pair)}; allowed: KEY=VALUE, e.g. --config 'karpenter-spark:endpointPublicAccessCidrs=["52.94.133.0/24"]'`);
+            } else if (config) {
+                config[pair.slice(0, eq)] = pair.slice(eq + 1);
+            }
+        }
         const deployedOutputs = opts.deployed === undefined ? undefined : attempt(() => readJsonFile(opts.deployed!, "--deployed file") as Record<string, unknown>);
         const out = attempt(() => new OutputDir(path.resolve(opts.out ?? path.join(ROOT, "out", stack)), "render"));
         if (problems.length > 0 || !config || !out) {

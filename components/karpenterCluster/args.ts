@@ -1,7 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EksAccessPolicy, NatGatewayStrategy } from "../enums";
-import { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSupportProblem } from "../karpenter/versions";
-import { ArgChecker, EKS_CLUSTER_NAME, IPV4_CIDR, KUBERNETES_VERSION, SEMVER } from "../validation";
+import { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION } from "../karpenter/versions";
+import { ArgChecker, defaultRegion, EKS_CLUSTER_NAME, requireArgsObject } from "../validation";
+import { architectureOf, instanceTypeProblems, regionProblems } from "../validation/launchability";
+import { karpenterClusterNames, physicalNameProblems } from "../validation/names";
+import { existingNetworkProblems, publicAccessCidrProblems, vpcCidrProblems } from "../validation/network";
+import { tagProblems } from "../validation/tags";
+import { chartVersionProblems, kubernetesVersionProblems, TESTED_KARPENTER_VERSIONS } from "../validation/versions";
 
 /** An IAM principal given access to the cluster through an EKS access entry. */
 export interface AdminPrincipal {
@@ -57,8 +62,9 @@ export interface KarpenterClusterArgs {
      */
     natGateways?: NatGatewayStrategy;
     /**
-     * CIDR block of the created VPC, a /8 to /17: each zone gets a /19 private subnet for nodes and
-     * pods (the VPC CNI gives every pod a VPC address) and a /22 public subnet.
+     * CIDR block of the created VPC: EC2 allows /16 to /28, and each zone gets a /19 private subnet
+     * for nodes and pods (the VPC CNI gives every pod a VPC address) and a /22 public subnet, so a
+     * /16 (up to 6 zones) or a /17 (up to 3 zones).
      * @default "10.0.0.0/16"
      */
     vpcCidrBlock?: string;
@@ -74,8 +80,10 @@ export interface KarpenterClusterArgs {
      */
     existingPrivateSubnetIds?: pulumi.Input<string>[];
     /**
-     * CIDR blocks allowed to reach the public Kubernetes API endpoint; an empty list makes the
-     * endpoint private (pulumi up must then run inside the VPC). The default is EKS's own, so that
+     * Public CIDR blocks allowed to reach the Kubernetes API endpoint (at most 40; private and
+     * documentation ranges are refused: they never match a deployer's address). An empty list makes
+     * the endpoint private, accepted only with existingVpcId (pulumi up must run inside that VPC's
+     * network; a VPC the component creates has none). The default is EKS's own, so that
      * `pulumi up` works from anywhere; production stacks should list their networks (the policy
      * pack rejects 0.0.0.0/0 in prod).
      * @default ["0.0.0.0/0"]
@@ -151,6 +159,17 @@ export interface KarpenterClusterArgs {
      * @default {}
      */
     tags?: Record<string, string>;
+    /**
+     * AWS region the cluster is deployed to, used to check that the system node instance types
+     * are offered there (it does not choose the region: the AWS provider does).
+     * @default the stack's aws:region
+     */
+    region?: string;
+    /**
+     * Accept a karpenterVersion this project has not been tested with (its tests cover 1.14.1).
+     * @default false
+     */
+    allowUntestedVersions?: boolean;
 }
 
 export interface ResolvedAdminPrincipal {
@@ -218,65 +237,55 @@ function checkAdminPrincipals(check: ArgChecker, value: unknown): ResolvedAdminP
 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 
-/** Graviton families carry a `g` after the generation digit: t4g, m7g, c7gn, r8gd, x2gd. */
-function isGraviton(instanceType: string): boolean {
-    return /^[a-z]+\d+[a-z-]*g/.test(instanceType.split(".")[0]);
-}
-
-/** Applies the defaults (all in this one place) and validates; throws before anything is registered. */
+/** Applies the defaults (all in this one place) and validates; throws every problem before anything is registered. */
 export function resolveKarpenterClusterArgs(name: string, args: KarpenterClusterArgs): ResolvedKarpenterClusterArgs {
+    requireArgsObject("KarpenterCluster", name, args ?? {}, "nothing (every argument has a default)");
+    args ??= {};
     const check: ArgChecker = new ArgChecker("KarpenterCluster", name);
+    const problems = check.problems;
     const clusterName = check.string(
         "clusterName",
         args.clusterName ?? name,
         EKS_CLUSTER_NAME,
         "1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit (EKS's rule)",
     );
-    const karpenterVersion = check.string(
-        "karpenterVersion",
-        args.karpenterVersion ?? DEFAULT_KARPENTER_VERSION,
-        SEMVER,
-        'a Karpenter release version without a "v", e.g. "1.14.1"',
-    );
-    const kubernetesVersion = check.string(
-        "kubernetesVersion",
-        args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
-        KUBERNETES_VERSION,
-        'a Kubernetes minor version such as "1.35"',
-    );
-    const unsupported = kubernetesSupportProblem(karpenterVersion, kubernetesVersion);
-    if (unsupported) {
-        check.fail("kubernetesVersion", kubernetesVersion, unsupported);
-    }
+    const allowUntestedVersions = check.boolean("allowUntestedVersions", args.allowUntestedVersions ?? false);
+    const karpenterVersion = args.karpenterVersion ?? DEFAULT_KARPENTER_VERSION;
+    problems.addAll(chartVersionProblems("karpenterVersion", karpenterVersion, TESTED_KARPENTER_VERSIONS, allowUntestedVersions, "allowUntestedVersions"));
+    const kubernetesVersion = args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    problems.addAll(kubernetesVersionProblems("kubernetesVersion", kubernetesVersion, karpenterVersion));
+    const region = args.region ?? defaultRegion();
+    problems.addAll(regionProblems(args.region !== undefined ? "region" : "region (the stack's aws:region)", region));
+
     const existingVpcId = args.existingVpcId;
     const existingPrivateSubnetIds = args.existingPrivateSubnetIds;
-    if ((existingVpcId === undefined) !== (existingPrivateSubnetIds === undefined)) {
-        check.fail(
-            "existingPrivateSubnetIds",
-            existingPrivateSubnetIds,
-            "existingVpcId and existingPrivateSubnetIds together, or neither (to create a VPC)",
-        );
-    }
-    if (existingPrivateSubnetIds !== undefined && existingPrivateSubnetIds.length < 2) {
-        check.fail("existingPrivateSubnetIds", existingPrivateSubnetIds, "at least 2 subnets, in different availability zones");
-    }
+    problems.addAll(existingNetworkProblems(existingVpcId, existingPrivateSubnetIds));
     const cidrs = args.endpointPublicAccessCidrs ?? ["0.0.0.0/0"];
-    if (!Array.isArray(cidrs) || cidrs.some((c) => typeof c !== "string" || !IPV4_CIDR.test(c))) {
-        check.fail("endpointPublicAccessCidrs", cidrs, 'a list of IPv4 CIDR blocks such as "203.0.113.0/24" (empty for a private endpoint)');
+    problems.addAll(publicAccessCidrProblems("endpointPublicAccessCidrs", cidrs, existingVpcId !== undefined));
+    const availabilityZoneCount = check.integer("availabilityZoneCount", args.availabilityZoneCount ?? 3, 2, 6);
+    const vpcCidrBlock = args.vpcCidrBlock ?? "10.0.0.0/16";
+    if (existingVpcId === undefined) {
+        problems.addAll(vpcCidrProblems("vpcCidrBlock", vpcCidrBlock, availabilityZoneCount));
     }
-    const vpcCidrBlock = check.string("vpcCidrBlock", args.vpcCidrBlock ?? "10.0.0.0/16", IPV4_CIDR, "an IPv4 CIDR block from /8 to /17");
-    if (Number(vpcCidrBlock.split("/")[1]) > 17) {
-        check.fail("vpcCidrBlock", vpcCidrBlock, "an IPv4 CIDR block from /8 to /17");
-    }
+
     const systemNodeInstanceTypes = check.listMatching(
         "systemNodeInstanceTypes",
         args.systemNodeInstanceTypes ?? ["m7g.large"],
         INSTANCE_TYPE,
         'a non-empty list of distinct EC2 instance types such as "m7g.large"',
     );
-    const graviton = systemNodeInstanceTypes.map(isGraviton);
-    if (graviton.some((g) => g !== graviton[0])) {
-        check.fail("systemNodeInstanceTypes", systemNodeInstanceTypes, "instance types of one architecture (all Graviton or all x86)");
+    if (typeof region === "string") {
+        problems.addAll(instanceTypeProblems("systemNodeInstanceTypes", systemNodeInstanceTypes, region));
+    }
+    // The node group's AMI type follows from the architecture (AL2023_ARM_64_STANDARD for Graviton),
+    // and one node group has one AMI type: https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html
+    const architectures = [...new Set(systemNodeInstanceTypes.map((t) => architectureOf(t)).filter((a) => a !== undefined))];
+    if (architectures.length > 1) {
+        check.fail(
+            "systemNodeInstanceTypes",
+            systemNodeInstanceTypes,
+            `instance types of one architecture (all Graviton or all x86): one node group has one AMI type; these are ${systemNodeInstanceTypes.map((t) => `${t} ${architectureOf(t)}`).join(", ")}`,
+        );
     }
     const systemNodeCount = check.integer("systemNodeCount", args.systemNodeCount ?? 2, 1, 20);
     const karpenterReplicas = check.integer("karpenterReplicas", args.karpenterReplicas ?? 2, 1, 5);
@@ -287,21 +296,25 @@ export function resolveKarpenterClusterArgs(name: string, args: KarpenterCluster
             `at most systemNodeCount (${systemNodeCount}): the chart runs one replica per node, so extra replicas stay Pending`,
         );
     }
-    return {
+    problems.addAll(tagProblems("tags", args.tags, ["karpenter-spark.io/cluster", "karpenter.sh/discovery"], false));
+    if (clusterName !== "" && EKS_CLUSTER_NAME.test(clusterName)) {
+        problems.addAll(physicalNameProblems(karpenterClusterNames(name, clusterName), name, { subject: "clusterName", value: clusterName }));
+    }
+    const resolved: ResolvedKarpenterClusterArgs = {
         clusterName,
-        kubernetesVersion,
-        karpenterVersion,
-        availabilityZoneCount: check.integer("availabilityZoneCount", args.availabilityZoneCount ?? 3, 2, 6),
+        kubernetesVersion: String(kubernetesVersion),
+        karpenterVersion: String(karpenterVersion),
+        availabilityZoneCount,
         natGateways: check.oneOf("natGateways", args.natGateways ?? NatGatewayStrategy.Single, NatGatewayStrategy),
         vpcCidrBlock,
         existingVpcId,
         existingPrivateSubnetIds,
-        endpointPublicAccessCidrs: cidrs,
+        endpointPublicAccessCidrs: Array.isArray(cidrs) ? cidrs : [],
         controlPlaneLogging: check.boolean("controlPlaneLogging", args.controlPlaneLogging ?? true),
         secretsEncryption: check.boolean("secretsEncryption", args.secretsEncryption ?? true),
         deletionProtection: check.boolean("deletionProtection", args.deletionProtection ?? true),
         systemNodeInstanceTypes,
-        systemNodeArchitecture: graviton[0] ? "arm64" : "amd64",
+        systemNodeArchitecture: architectures[0] === "arm64" ? "arm64" : "amd64",
         systemNodeCount,
         karpenterReplicas,
         karpenterManagedVcpus: check.integer("karpenterManagedVcpus", args.karpenterManagedVcpus ?? 1000, 1, 1_000_000),
@@ -311,4 +324,6 @@ export function resolveKarpenterClusterArgs(name: string, args: KarpenterCluster
         s3GatewayEndpoint: check.boolean("s3GatewayEndpoint", args.s3GatewayEndpoint ?? true),
         tags: { ...(args.tags ?? {}), "karpenter-spark.io/cluster": clusterName },
     };
+    check.done();
+    return resolved;
 }

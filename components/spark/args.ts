@@ -1,7 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { systemNodeSelector, systemTolerations, Toleration } from "../karpenter/values";
+import { KARPENTER_NAMESPACE, SYSTEM_NODE_TAINT, systemNodeSelector, systemTolerations, Toleration } from "../karpenter/values";
 import { SparkPodPlacement } from "../pools/placement";
-import { ArgChecker, CONTAINER_IMAGE, DNS1123_LABEL, SEMVER, SPARK_MEMORY } from "../validation";
+import { SPARK_ROLE_KEY } from "../pools/specs";
+import { ArgChecker, CONTAINER_IMAGE, DNS1123_LABEL, requireArgsObject, SPARK_MEMORY } from "../validation";
+import { labelProblems, mayRunOnSpot, namespaceProblems, tolerationMatchProblems, tolerationProblems } from "../validation/kubernetes";
+import { physicalNameProblems, sparkOperatorNames } from "../validation/names";
+import { tagProblems } from "../validation/tags";
+import { chartVersionProblems, TESTED_SPARK_OPERATOR_VERSIONS } from "../validation/versions";
 import { DataAccess } from "./s3a";
 
 /** A DNS-1123 subdomain (IngressClass names, host names). */
@@ -128,6 +133,11 @@ export interface SparkOperatorArgs {
      * @default "512m"
      */
     exampleExecutorMemory?: string;
+    /**
+     * Accept a chartVersion this project has not been tested with (its tests cover 2.5.2).
+     * @default false
+     */
+    allowUntestedVersions?: boolean;
     /** Driver placement for the example job: SpotExecutorPool's driverPlacement. Required with deployExample. */
     driverPlacement?: pulumi.Input<SparkPodPlacement>;
     /** Executor placement for the example job: SpotExecutorPool's executorPlacement. Required with deployExample. */
@@ -195,7 +205,9 @@ const MEMORY_ALLOWED = 'a JVM memory size as Spark writes it: digits and k, m, g
 
 /** Applies the defaults (all in this one place) and validates; throws before anything is registered. */
 export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs): ResolvedSparkOperatorArgs {
+    requireArgsObject("SparkOperator", name, args, "clusterName (KarpenterCluster's output)");
     const check: ArgChecker = new ArgChecker("SparkOperator", name);
+    const problems = check.problems;
     if (args.clusterName === undefined || args.clusterName === "") {
         check.fail("clusterName", args.clusterName, "the EKS cluster's name (KarpenterCluster's clusterName output)");
     }
@@ -204,9 +216,40 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
         check.fail("jobNamespaces", jobNamespaces, "a non-empty list of namespace names");
     }
     check.listMatching("jobNamespaces", jobNamespaces, DNS1123_LABEL, "distinct DNS-1123 labels (lowercase letters, digits and hyphens, at most 63)");
-    if (jobNamespaces.includes(SPARK_OPERATOR_NAMESPACE)) {
+    if (Array.isArray(jobNamespaces) && jobNamespaces.includes(SPARK_OPERATOR_NAMESPACE)) {
         check.fail("jobNamespaces", jobNamespaces, `namespaces other than "${SPARK_OPERATOR_NAMESPACE}", which the operator itself runs in`);
     }
+    problems.addAll(namespaceProblems("jobNamespaces", jobNamespaces, [KARPENTER_NAMESPACE]));
+    const allowUntestedVersions = check.boolean("allowUntestedVersions", args.allowUntestedVersions ?? false);
+    const chartVersion = args.chartVersion ?? DEFAULT_SPARK_OPERATOR_VERSION;
+    problems.addAll(chartVersionProblems("chartVersion", chartVersion, TESTED_SPARK_OPERATOR_VERSIONS, allowUntestedVersions, "allowUntestedVersions"));
+    if (known(args.systemTolerations)) {
+        const found = tolerationProblems("systemTolerations", args.systemTolerations);
+        problems.addAll(found.length > 0 ? found : tolerationMatchProblems("systemTolerations", args.systemTolerations as Toleration[], [SYSTEM_NODE_TAINT], "the system nodes"));
+    }
+    if (known(args.systemNodeSelector)) {
+        problems.addAll(labelProblems("systemNodeSelector", args.systemNodeSelector));
+    }
+    for (const role of ["driver", "executor"] as const) {
+        const placement = role === "driver" ? args.driverPlacement : args.executorPlacement;
+        if (!known(placement)) {
+            continue;
+        }
+        const p = placement as SparkPodPlacement;
+        const subject = `${role}Placement`;
+        if (role === "driver" && mayRunOnSpot(p)) {
+            problems.add(
+                subject,
+                p.nodeSelector,
+                "a placement that excludes Spot capacity (SpotExecutorPool's driverPlacement): a reclaimed driver fails the whole job; was the executor placement passed here?",
+            );
+        }
+        const found = tolerationProblems(`${subject}.tolerations`, p.tolerations ?? []);
+        problems.addAll(found.length > 0 ? found : tolerationMatchProblems(`${subject}.tolerations`, p.tolerations ?? [], [{ key: SPARK_ROLE_KEY, value: role, effect: "NoSchedule" }], `the ${role} pool`));
+        problems.addAll(labelProblems(`${subject}.nodeSelector`, p.nodeSelector ?? {}));
+    }
+    problems.addAll(tagProblems("tags", args.tags, [], false));
+    problems.addAll(physicalNameProblems(sparkOperatorNames(name), name));
     const deployExample = check.boolean("deployExample", args.deployExample ?? false);
     let example: ResolvedSparkOperatorArgs["example"];
     if (deployExample) {
@@ -218,9 +261,9 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
             executorInstances: check.integer("exampleExecutorInstances", args.exampleExecutorInstances ?? 20, 1, 10000),
             driverMemory: check.string("exampleDriverMemory", args.exampleDriverMemory ?? "512m", SPARK_MEMORY, MEMORY_ALLOWED),
             executorMemory: check.string("exampleExecutorMemory", args.exampleExecutorMemory ?? "512m", SPARK_MEMORY, MEMORY_ALLOWED),
-            driverPlacement,
-            executorPlacement,
-        };
+            driverPlacement: driverPlacement ?? {},
+            executorPlacement: executorPlacement ?? {},
+        } as NonNullable<ResolvedSparkOperatorArgs["example"]>;
     }
     const podMonitors = check.boolean("podMonitors", args.podMonitors ?? false);
     // PodMonitors scrape the metrics endpoints, so they turn them on.
@@ -239,9 +282,9 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
     if (duplicate !== undefined || dataAccess.some((g) => g.serviceAccountName === (args.sparkServiceAccountName ?? "spark"))) {
         check.fail("dataAccess", duplicate ?? accounts, "one grant per service account, none named like sparkServiceAccountName (a Pod Identity association binds one role to one service account)");
     }
-    return {
+    const resolved: ResolvedSparkOperatorArgs = {
         clusterName: args.clusterName,
-        chartVersion: check.string("chartVersion", args.chartVersion ?? DEFAULT_SPARK_OPERATOR_VERSION, SEMVER, 'a chart version such as "2.5.2"'),
+        chartVersion: String(chartVersion),
         jobNamespaces,
         sparkServiceAccountName: check.string("sparkServiceAccountName", args.sparkServiceAccountName ?? "spark", DNS1123_LABEL, "a DNS-1123 label"),
         highAvailability: check.boolean("highAvailability", args.highAvailability ?? true),
@@ -259,4 +302,11 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
         example,
         tags: args.tags ?? {},
     };
+    check.done();
+    return resolved;
+}
+
+/** A value known at construction (not an Output or a Promise), so that it can be checked before anything is registered. */
+function known(value: unknown): boolean {
+    return value !== undefined && value !== null && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 }

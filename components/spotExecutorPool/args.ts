@@ -1,14 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, SparkRole } from "../enums";
-import { DEFAULT_AMI_VERSION, deleteTimeout, DisruptionBudget, NodePoolInput } from "../pools/specs";
-import {
-    AL2023_AMI_VERSION,
-    ArgChecker,
-    DNS1123_LABEL,
-    KARPENTER_BUDGET_NODES,
-    KARPENTER_DURATION,
-    KARPENTER_DURATION_OR_NEVER,
-} from "../validation";
+import { DEFAULT_AMI_VERSION, deleteTimeout, DisruptionBudget, nodePoolManifest, NodePoolInput } from "../pools/specs";
+import { ArgChecker, defaultRegion, DNS1123_LABEL, KARPENTER_DURATION, KARPENTER_DURATION_OR_NEVER, requireArgsObject } from "../validation";
+import { budgetProblems } from "../validation/kubernetes";
+import { ArgOfRequirement, launchabilityProblems, PodRequest, regionProblems, sparkPodMemoryMiB } from "../validation/launchability";
+import { tagProblems } from "../validation/tags";
+import { amiVersionProblems } from "../validation/versions";
 
 export interface SpotExecutorPoolArgs {
     /** Name of the EKS cluster; the value of the karpenter.sh/discovery tag the node class selects by. */
@@ -181,6 +178,12 @@ export interface SpotExecutorPoolArgs {
      * @default {}
      */
     tags?: Record<string, string>;
+    /**
+     * AWS region the pools launch in, used to prove from the instance catalog that each pool can
+     * launch a node there (it does not choose the region: the AWS provider does).
+     * @default the stack's aws:region
+     */
+    region?: string;
 }
 
 /** The arguments with every default applied and every value checked. */
@@ -201,28 +204,40 @@ export interface ResolvedSpotExecutorPoolArgs {
 
 const FAMILY = /^[a-z]+[0-9][a-z0-9-]*$/;
 const SIZE = /^[a-z0-9-]+$/;
-const BUDGET_DURATION = /^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/;
 const DURATION_ALLOWED = 'a duration of whole s, m or h units such as "1m", "90s" or "720h"';
 
-function checkBudgets(check: ArgChecker, arg: string, value: unknown): DisruptionBudget[] {
-    const allowed =
-        'a list of {nodes: "10%" or "2", optional schedule (cron) and duration ("8h") set together, optional reasons}';
-    if (!Array.isArray(value) || value.length === 0) {
-        check.fail(arg, value, allowed);
-    }
-    for (const b of value as DisruptionBudget[]) {
-        const reasonsOk = b?.reasons === undefined || (Array.isArray(b.reasons) && b.reasons.every((r) => ["Underutilized", "Empty", "Drifted"].includes(r)));
-        if (
-            typeof b?.nodes !== "string" ||
-            !KARPENTER_BUDGET_NODES.test(b.nodes) ||
-            (b.schedule === undefined) !== (b.duration === undefined) ||
-            (b.duration !== undefined && !BUDGET_DURATION.test(b.duration)) ||
-            !reasonsOk
-        ) {
-            check.fail(arg, value, allowed);
+/** The Spark pod every pool must fit at least: the example job's 1 core and 512m heap plus Spark's overhead. */
+function smallestSparkPod(role: string): PodRequest {
+    return { what: role, cpuMilli: 1000, memoryMiB: sparkPodMemoryMiB(512) };
+}
+
+/** The argument a requirement of the pool comes from, for launchability problems. */
+function argOfRequirement(role: string, pool: NodePoolInput): ArgOfRequirement {
+    return (key) => {
+        switch (key) {
+            case "karpenter.sh/capacity-type":
+                return `${role}CapacityTypes`;
+            case "karpenter.k8s.aws/instance-category":
+            case "karpenter.k8s.aws/instance-category#minValues":
+                return `${role}InstanceCategories`;
+            case "karpenter.k8s.aws/instance-generation":
+                return `${role}GenerationGreaterThan`;
+            case "kubernetes.io/arch":
+                return `${role}Architectures`;
+            case "karpenter.k8s.aws/instance-family":
+                return `${role}InstanceFamilies`;
+            case "karpenter.k8s.aws/instance-family#minValues":
+                return `${role}MinInstanceFamilies`;
+            case "karpenter.k8s.aws/instance-size":
+                return `${role}InstanceSizes`;
+            case "node.kubernetes.io/instance-type#minValues":
+                return `${role}MinInstanceTypes`;
+            case "limits.cpu":
+                return `${role}CpuLimit`;
+            default:
+                return pool.sizes ? `${role}InstanceSizes` : `${role}InstanceCategories`;
         }
-    }
-    return value as DisruptionBudget[];
+    };
 }
 
 /**
@@ -238,7 +253,9 @@ export function defaultBudgets(nodes: string, reasons: string[]): DisruptionBudg
 
 /** Applies the defaults (all in this one place) and validates; throws before anything is registered. */
 export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPoolArgs): ResolvedSpotExecutorPoolArgs {
+    requireArgsObject("SpotExecutorPool", name, args, "clusterName and nodeRoleName (KarpenterCluster's outputs)");
     const check: ArgChecker = new ArgChecker("SpotExecutorPool", name);
+    const problems = check.problems;
     if (args.clusterName === undefined || args.clusterName === "") {
         check.fail("clusterName", args.clusterName, "the EKS cluster's name (KarpenterCluster's clusterName output)");
     }
@@ -265,6 +282,11 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
 
     const optionalList = (arg: string, value: string[] | undefined, pattern: RegExp, example: string) =>
         value === undefined ? undefined : check.listMatching(arg, value, pattern, `a non-empty list of distinct values such as ${example}`);
+    const budgets = (arg: string, value: unknown): DisruptionBudget[] => {
+        const found = budgetProblems(arg, value);
+        problems.addAll(found);
+        return found.length === 0 ? (value as DisruptionBudget[]) : [{ nodes: "10%" }];
+    };
     const duration = (arg: string, value: string, pattern: RegExp) =>
         check.string(arg, value, pattern, pattern === KARPENTER_DURATION ? DURATION_ALLOWED : `${DURATION_ALLOWED}, or "Never"`);
 
@@ -288,7 +310,7 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
             args.executorMemoryLimitGi === undefined ? undefined : check.positiveNumber("executorMemoryLimitGi", args.executorMemoryLimitGi, "4000"),
         consolidationPolicy: check.oneOf("executorConsolidationPolicy", args.executorConsolidationPolicy ?? ConsolidationPolicy.WhenEmpty, ConsolidationPolicy),
         consolidateAfter: duration("executorConsolidateAfter", args.executorConsolidateAfter ?? "1m", KARPENTER_DURATION_OR_NEVER),
-        budgets: checkBudgets(check, "executorDisruptionBudgets", args.executorDisruptionBudgets ?? defaultBudgets("10%", ["Drifted", "Underutilized"])),
+        budgets: budgets("executorDisruptionBudgets", args.executorDisruptionBudgets ?? defaultBudgets("10%", ["Drifted", "Underutilized"])),
         expireAfter: duration("executorExpireAfter", args.executorExpireAfter ?? "720h", KARPENTER_DURATION_OR_NEVER),
         terminationGracePeriod:
             args.executorTerminationGracePeriod === undefined
@@ -316,12 +338,24 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         // without one an expired driver node waits for its driver forever.
         terminationGracePeriod: maxJobDuration,
     };
-    return {
+    const amiVersion = args.amiVersion ?? DEFAULT_AMI_VERSION;
+    problems.addAll(amiVersionProblems("amiVersion", amiVersion));
+    problems.addAll(tagProblems("tags", args.tags, ["karpenter-spark.io/pool", "karpenter-spark.io/cluster"], true));
+    const region = args.region ?? defaultRegion();
+    problems.addAll(regionProblems(args.region !== undefined ? "region" : "region (the stack's aws:region)", region));
+    if (typeof region === "string" && problems.list.length === 0) {
+        // Only on otherwise valid pools: a bad list above would make these findings noise.
+        for (const pool of [driverPool, executorPool]) {
+            const role = pool.role;
+            problems.addAll(launchabilityProblems(nodePoolManifest(pool), region, argOfRequirement(role, pool), [smallestSparkPod(role)]));
+        }
+    }
+    const resolved: ResolvedSpotExecutorPoolArgs = {
         clusterName: args.clusterName,
         nodeRoleName: args.nodeRoleName,
         poolName,
         kubernetesVersion: args.kubernetesVersion,
-        amiVersion: check.string("amiVersion", args.amiVersion ?? DEFAULT_AMI_VERSION, AL2023_AMI_VERSION, 'an AL2023 AMI release such as "v20260714", or "latest"'),
+        amiVersion: String(amiVersion),
         rootVolumeSizeGi: check.integer("rootVolumeSizeGi", args.rootVolumeSizeGi ?? 100, 20, 16384),
         instanceStoreRaid0: check.boolean("instanceStoreRaid0", args.instanceStoreRaid0 ?? false),
         driverPool,
@@ -329,5 +363,7 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         deleteTimeout: deleteTimeout([driverPool.terminationGracePeriod, executorPool.terminationGracePeriod]),
         tags: { ...(args.tags ?? {}), "karpenter-spark.io/pool": poolName },
     };
+    check.done();
+    return resolved;
 }
 

@@ -6,7 +6,8 @@ const cluster = new KarpenterCluster("analytics", {
     clusterName: "analytics-eu",
     kubernetesVersion: "1.34",
     natGateways: NatGatewayStrategy.OnePerAz,
-    endpointPublicAccessCidrs: ["198.51.100.0/24"],
+    // The team's office and CI egress (public ranges; documentation ranges are refused).
+    endpointPublicAccessCidrs: ["52.94.133.0/24"],
     systemNodeCount: 2,
 });
 

@@ -36,7 +36,7 @@ describe("KarpenterCluster (mocked)", () => {
         expect(c(prod).enabledClusterLogTypes).to.deep.equal(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
         expect(c(prod).deletionProtection).to.equal(true);
         expect(c(prod).encryptionConfigKeyArn).to.match(/^arn:aws:kms:us-east-1:123456789012:key\//);
-        expect(c(prod).publicAccessCidrs).to.deep.equal(["203.0.113.0/24"]);
+        expect(c(prod).publicAccessCidrs).to.deep.equal(["52.94.133.0/24"]);
     });
 
     it("gives the control plane its own service role, allowed to use the secrets key and nothing else of KMS", () => {
@@ -121,7 +121,7 @@ describe("KarpenterCluster (mocked)", () => {
     it("uses an existing VPC's subnets when given, tagging them instead of creating a VPC", async () => {
         const r = await evaluate(
             () => {
-                new KarpenterCluster("c", { existingVpcId: "vpc-123", existingPrivateSubnetIds: ["subnet-1", "subnet-2"], deletionProtection: false });
+                new KarpenterCluster("c", { existingVpcId: "vpc-0123456789abcdef0", existingPrivateSubnetIds: ["subnet-0a", "subnet-0b"].map((s) => s.padEnd(15, "0")), deletionProtection: false });
                 return {};
             },
             { stack: "t", config: { "aws:region": "eu-west-1" } },
@@ -129,10 +129,10 @@ describe("KarpenterCluster (mocked)", () => {
         expect(ofType(r, "awsx:ec2:Vpc")).to.have.length(0);
         const tags = ofType(r, "aws:ec2/tag:Tag").filter((t) => t.name.includes("subnet"));
         expect(tags.map((t) => [t.inputs.resourceId, t.inputs.key, t.inputs.value])).to.deep.equal([
-            ["subnet-1", "karpenter.sh/discovery", "c"],
-            ["subnet-2", "karpenter.sh/discovery", "c"],
+            ["subnet-0a000000", "karpenter.sh/discovery", "c"],
+            ["subnet-0b000000", "karpenter.sh/discovery", "c"],
         ]);
-        expect((one(r, "eks:index:Cluster").inputs as any).privateSubnetIds).to.deep.equal(["subnet-1", "subnet-2"]);
+        expect((one(r, "eks:index:Cluster").inputs as any).privateSubnetIds).to.deep.equal(["subnet-0a000000", "subnet-0b000000"]);
     });
 
     it("keeps AWS names within their limits for a 100-character cluster name", async () => {

@@ -93,7 +93,7 @@ describe("upgrades", () => {
 
     it("upgrades the CRD release before the controller release when the Karpenter version changes", async () => {
         const base = await rendered("dev");
-        const next = await rendered("dev", { [`${K}:karpenterVersion`]: "1.13.2" });
+        const next = await rendered("dev", { [`${K}:karpenterVersion`]: "1.13.2", [`${K}:allowUntestedVersions`]: "true" });
         const releases = changed(base, next);
         expect(releases.map((x) => `${x.name}@${x.inputs.version}`).sort()).to.deep.equal(["cluster-karpenter-crd@1.13.2", "cluster-karpenter@1.13.2"]);
         const g = new DependencyGraph(next.registrations);

@@ -39,7 +39,7 @@ export const ROUTINE_CHANGES: RoutineChange[] = [
     { what: "executor CPU limit", config: { executorCpuLimit: "2000" } },
     { what: "executor instance families", config: { executorInstanceCategories: '["c","m"]' } },
     { what: "Karpenter replicas", config: { karpenterReplicas: "3" } },
-    { what: "API endpoint CIDRs", config: { endpointPublicAccessCidrs: '["198.51.100.0/24"]' } },
+    { what: "API endpoint CIDRs", config: { endpointPublicAccessCidrs: '["52.94.134.0/24"]' } },
 ];
 
 /** Changes to foundation resources that replace them (added, removed, or a replacing input changed). */

@@ -151,7 +151,8 @@ describe("SpotExecutorPool (mocked)", () => {
     });
 
     it("with the instance store: RAID0 on d-suffixed families, limited as asked", async () => {
-        const p = await poolOf({ instanceStoreRaid0: true, executorInstanceFamilies: ["m6id", "r6id", "c6id"], executorMinInstanceTypes: 5, rootVolumeSizeGi: 50 });
+        // Three families: the minimum number of families must come down with them, or Karpenter launches nothing (refused otherwise).
+        const p = await poolOf({ instanceStoreRaid0: true, executorInstanceFamilies: ["m6id", "r6id", "c6id"], executorMinInstanceFamilies: 3, executorMinInstanceTypes: 5, rootVolumeSizeGi: 50 });
         expect(p.nodeClass.spec.instanceStorePolicy).to.equal("RAID0");
         expect(p.nodeClass.spec.blockDeviceMappings[0].ebs.volumeSize).to.equal("50Gi");
         expect(req(p.executorPool, "karpenter.k8s.aws/instance-family").values).to.deep.equal(["m6id", "r6id", "c6id"]);

@@ -1,0 +1,98 @@
+// `npm run bench:validation [-- --runs N]`: what construction-time validation adds to
+// `npm run render -- dev`. Each run is a fresh Node process (as a render is) that times, with the
+// dev stack's config: loading the validation modules and the instance catalog, the stack's
+// pre-check (stacks/platform.ts validatePlatform: every component's checks on the config's
+// arguments, cold), and the components' own checks in their constructors (the same resolve
+// functions again, warm). The sum is the validation's share of a render; the render's own wall
+// time is measured alongside for scale.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseArgs } from "util";
+
+const ROOT = path.join(__dirname, "..");
+
+/** The child: prints one JSON line of milliseconds. */
+function child(): void {
+    const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
+    let t = process.hrtime.bigint();
+    // The SDK and the component modules a render loads anyway (not counted as validation).
+    require("@pulumi/pulumi");
+    require("../components");
+    const sdkAndComponents = ms(t);
+    t = process.hrtime.bigint();
+    const { loadCatalog } = require("../components/catalog/catalog");
+    require("../components/validation/launchability");
+    require("../components/validation/network");
+    require("../components/validation/kubernetes");
+    require("../components/validation/names");
+    require("../components/validation/tags");
+    require("../components/validation/versions");
+    loadCatalog();
+    const modulesAndCatalog = ms(t);
+    const { readStackConfig } = require("../tools/stackFiles");
+    const { parseStackConfig } = require("../stacks/config");
+    const platform = require("../stacks/platform");
+    const { resolveKarpenterClusterArgs } = require("../components/karpenterCluster");
+    const { resolveSpotExecutorPoolArgs } = require("../components/spotExecutorPool");
+    const { resolveSparkOperatorArgs } = require("../components/sparkOperator");
+    const { sparkPodPlacement } = require("../components/pools/placement");
+    const config = parseStackConfig(readStackConfig("dev", ROOT), "karpenter-spark", "dev");
+    t = process.hrtime.bigint();
+    platform.validatePlatform(config);
+    const stackPrecheck = ms(t);
+    t = process.hrtime.bigint();
+    resolveKarpenterClusterArgs("cluster", platform.clusterArgs(config));
+    const pools = resolveSpotExecutorPoolArgs("spark-pools", platform.poolArgs(config, { clusterName: config.clusterName, nodeRoleName: "r", kubernetesVersion: config.kubernetesVersion }));
+    const placement = (p: any) => sparkPodPlacement({ role: p.role, nodePoolName: p.name, capacityTypes: p.capacityTypes });
+    resolveSparkOperatorArgs(
+        "spark",
+        platform.sparkArgs(config, { clusterName: config.clusterName, driverPlacement: placement(pools.driverPool), executorPlacement: placement(pools.executorPool) }),
+    );
+    const constructors = ms(t);
+    console.log(JSON.stringify({ sdkAndComponents, modulesAndCatalog, stackPrecheck, constructors }));
+}
+
+function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)];
+}
+
+function main(): void {
+    const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, child: { type: "boolean", default: false } } });
+    if (values.child) {
+        child();
+        return;
+    }
+    const runs = Number(values.runs);
+    const ts = [process.execPath, "-r", "ts-node/register/transpile-only"];
+    const samples: Record<string, number>[] = [];
+    const renders: number[] = [];
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-validation-"));
+    for (let i = 0; i < runs; i++) {
+        const r = spawnSync(ts[0], [...ts.slice(1), __filename, "--child"], { cwd: ROOT, encoding: "utf8" });
+        if (r.status !== 0) {
+            throw new Error(`validation bench failed:\n${r.stderr}`);
+        }
+        samples.push(JSON.parse(r.stdout.trim().split("\n").pop() as string));
+        const started = process.hrtime.bigint();
+        const render = spawnSync(ts[0], [...ts.slice(1), "tools/render.ts", "dev", "--quiet", "--out", path.join(tmp, `render-${i}`)], { cwd: ROOT, encoding: "utf8" });
+        renders.push(Number(process.hrtime.bigint() - started) / 1e9);
+        if (render.status !== 0) {
+            throw new Error(`render failed:\n${render.stderr}`);
+        }
+    }
+    fs.rmSync(tmp, { recursive: true, force: true }); // this run's own folder
+    const m = (k: string) => median(samples.map((s) => s[k]));
+    const added = m("modulesAndCatalog") + m("stackPrecheck") + m("constructors");
+    console.log(`Validation in \`npm run render -- dev\`, median of ${runs} fresh processes (ms):\n`);
+    console.log("| part | median ms |\n|---|---|");
+    console.log(`| load the validation modules and the instance catalog (1,363 types) | ${m("modulesAndCatalog").toFixed(0)} |`);
+    console.log(`| stack pre-check: every component's checks on dev's config, cold | ${m("stackPrecheck").toFixed(0)} |`);
+    console.log(`| the components' own checks in their constructors, warm | ${m("constructors").toFixed(0)} |`);
+    console.log(`| **added by validation** | **${added.toFixed(0)}** |`);
+    console.log(`\nFor scale: the whole render of dev took ${median(renders).toFixed(1)} s (median wall time, CLI included).`);
+}
+
+main();
