@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SparkPodPlacement } from "../pools/placement";
-import { ArgChecker, CONTAINER_IMAGE, DNS1123_LABEL, SPARK_MEMORY } from "../validation";
+import { ArgChecker, CONTAINER_IMAGE, DNS1123_LABEL, requireArgsObject, SPARK_MEMORY } from "../validation";
 import { DEFAULT_SPARK_IMAGE } from "./image";
 import { ConcurrencyPolicy, maxExecutorsWithin, SparkJobType } from "./job";
 
@@ -165,6 +165,7 @@ const MAX_NAME = 56;
 const MAX_SCHEDULED_NAME = 36;
 
 export function resolveSparkJobArgs(name: string, args: SparkJobArgs): ResolvedSparkJobArgs {
+    requireArgsObject("SparkJob", name, args, "namespace, mainApplicationFile and executorPoolCpuLimit");
     const check = new ArgChecker("SparkJob", name);
     const schedule = args.schedule;
     const applicationName = check.string("applicationName", args.applicationName ?? name, DNS1123_LABEL, "a DNS-1123 label");
@@ -185,7 +186,7 @@ export function resolveSparkJobArgs(name: string, args: SparkJobArgs): ResolvedS
     } else if (args.minExecutors !== undefined || args.maxExecutors !== undefined) {
         check.fail("minExecutors", args.minExecutors ?? args.maxExecutors, "unset unless dynamicAllocation is true");
     }
-    return {
+    const resolved: ResolvedSparkJobArgs = {
         namespace: check.string("namespace", args.namespace, DNS1123_LABEL, "a job namespace (a DNS-1123 label)"),
         applicationName,
         serviceAccountName: check.string("serviceAccountName", args.serviceAccountName ?? "spark", DNS1123_LABEL, "a DNS-1123 label"),
@@ -217,4 +218,6 @@ export function resolveSparkJobArgs(name: string, args: SparkJobArgs): ResolvedS
                       concurrencyPolicy: check.oneOf("concurrencyPolicy", args.concurrencyPolicy ?? ConcurrencyPolicy.Forbid, ConcurrencyPolicy),
                   },
     };
+    check.done(); // every problem at once (components/validation)
+    return resolved;
 }

@@ -53,7 +53,7 @@ describe("Per-job data access (sparkDataAccess)", () => {
     it("refuses a grant in a namespace that is not a job namespace, naming the key", async () => {
         const bad = JSON.stringify([{ serviceAccountName: "x", namespace: "default", bucket: "acme-sales", prefix: "raw", access: "read" }]);
         const err = await rendered("dev", { "karpenter-spark:sparkDataAccess": bad }).then(() => "", (e: Error) => e.message);
-        expect(err).to.match(/dataAccess\[0\]\.namespace: got "default"; allowed: one of "spark-jobs"/);
+        expect(err).to.match(/sparkDataAccess\[0\]\.namespace: got "default"; allowed: one of "spark-jobs"/);
     });
 });
 
