@@ -31,6 +31,28 @@ export class UserError extends Error {
 }
 
 /**
+ * Collects every user error of a command's arguments, so all of them are reported at once:
+ * `attempt` runs a check and keeps its UserError's problems instead of stopping at the first.
+ */
+export class ProblemList {
+    readonly problems: string[] = [];
+    attempt<T>(f: () => T): T | undefined {
+        try {
+            return f();
+        } catch (e) {
+            if (e instanceof UserError) {
+                this.problems.push(...e.problems);
+                return undefined;
+            }
+            throw e;
+        }
+    }
+    push(...problems: string[]): void {
+        this.problems.push(...problems);
+    }
+}
+
+/**
  * The candidate nearest to `input` when it is near enough to be a likely typo, else undefined.
  */
 export function nearest(input: string, candidates: readonly string[]): string | undefined {

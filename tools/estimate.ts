@@ -10,7 +10,7 @@ import { estimateJob, idleFloor, stackFacts } from "../cost/estimate";
 import { DEFAULT_RUNS_PER_DAY, estimateJson, formatEstimate } from "../cost/report";
 import { regionServicePrices } from "../cost/services";
 import { loadWorkload } from "../cost/spark";
-import { createCommand, didYouMean, runCli, UserError } from "./cli";
+import { createCommand, ProblemList, didYouMean, runCli, UserError } from "./cli";
 import { readStackConfig, RenderError, renderStack, resolveStack, ROOT } from "./render";
 
 export const WORKLOAD_DIR = path.join(__dirname, "..", "cost", "workloads");
@@ -63,29 +63,18 @@ interface EstimateOpts {
 
 /** Every user error in the arguments, all at once, before anything is rendered. */
 function checkArgs(stackArg: string, values: EstimateOpts): { stack: string; files: string[] } {
-    const problems: string[] = [];
-    const attempt = <T>(f: () => T): T | undefined => {
-        try {
-            return f();
-        } catch (e) {
-            if (e instanceof UserError) {
-                problems.push(...e.problems);
-                return undefined;
-            }
-            throw e;
-        }
-    };
-    const stack = attempt(() => resolveStack(stackArg, ROOT));
-    const files = values.workload.map((w) => attempt(() => resolveWorkload(w)));
+    const found = new ProblemList();
+    const stack = found.attempt(() => resolveStack(stackArg, ROOT));
+    const files = values.workload.map((w) => found.attempt(() => resolveWorkload(w)));
     if (values.region !== undefined) {
         const catalog = loadCatalog();
         const known = Object.keys(catalog.onDemandMultipliers).filter((r) => catalog.spot[r]).sort();
         if (!known.includes(values.region)) {
-            problems.push(`invalid --region: got ${JSON.stringify(values.region)}; allowed: a region with On-Demand and Spot Advisor data: ${known.join(", ")}${didYouMean(values.region, known)}`);
+            found.push(`invalid --region: got ${JSON.stringify(values.region)}; allowed: a region with On-Demand and Spot Advisor data: ${known.join(", ")}${didYouMean(values.region, known)}`);
         }
     }
-    if (problems.length > 0 || stack === undefined) {
-        throw new UserError(problems);
+    if (found.problems.length > 0 || stack === undefined) {
+        throw new UserError(found.problems);
     }
     return { stack, files: files as string[] };
 }

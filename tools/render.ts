@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { stringify } from "yaml";
-import { createCommand, OutputDir, readJsonFile, runCli, UserError } from "./cli";
+import { createCommand, ProblemList, OutputDir, readJsonFile, runCli, UserError } from "./cli";
 import { installMocks, MockOptions, Read, Registration } from "./mocks";
 import { describeRemote } from "./replaceOnChange";
 import { PROJECT, readStackConfig, resolveStack, ROOT } from "./stackFiles";
@@ -228,35 +228,24 @@ export const command = () =>
 
 if (require.main === module) {
     runCli(command(), async (stackArg: string, opts: { configFile?: string; config?: string[]; deployed?: string; out?: string; quiet?: boolean }) => {
-        const problems: string[] = [];
-        const attempt = <T>(f: () => T): T | undefined => {
-            try {
-                return f();
-            } catch (e) {
-                if (e instanceof UserError) {
-                    problems.push(...e.problems);
-                    return undefined;
-                }
-                throw e;
-            }
-        };
+        const found = new ProblemList();
         // Every argument is checked before anything runs or is written, and all problems reported at once.
         const stack = resolveStack(stackArg, ROOT, opts.configFile);
-        const config = attempt(() => readStackConfig(stack, ROOT, opts.configFile));
+        const config = found.attempt(() => readStackConfig(stack, ROOT, opts.configFile));
         // `--config KEY=VALUE` on top of the file (CI renders prod with an explicit API allow-list
         // instead of the placeholder Pulumi.prod.yaml ships with); the program validates the result.
         for (const pair of opts.config ?? []) {
             const eq = pair.indexOf("=");
             if (eq <= 0) {
-                problems.push(`invalid --config: got ${JSON.stringify(pair)}; allowed: KEY=VALUE, e.g. --config 'karpenter-spark:endpointPublicAccessCidrs=["52.94.133.0/24"]'`);
+                found.push(`invalid --config: got ${JSON.stringify(pair)}; allowed: KEY=VALUE, e.g. --config 'karpenter-spark:endpointPublicAccessCidrs=["52.94.133.0/24"]'`);
             } else if (config) {
                 config[pair.slice(0, eq)] = pair.slice(eq + 1);
             }
         }
-        const deployedOutputs = opts.deployed === undefined ? undefined : attempt(() => readJsonFile(opts.deployed!, "--deployed file") as Record<string, unknown>);
-        const out = attempt(() => new OutputDir(path.resolve(opts.out ?? path.join(ROOT, "out", stack)), "render"));
-        if (problems.length > 0 || !config || !out) {
-            throw new UserError(problems);
+        const deployedOutputs = opts.deployed === undefined ? undefined : found.attempt(() => readJsonFile(opts.deployed!, "--deployed file") as Record<string, unknown>);
+        const out = found.attempt(() => new OutputDir(path.resolve(opts.out ?? path.join(ROOT, "out", stack)), "render"));
+        if (found.problems.length > 0 || !config || !out) {
+            throw new UserError(found.problems);
         }
         console.log(`Offline render of stack "${stack}": Pulumi's mock runtime, no cloud calls, no credentials, nothing deployed.`);
         const started = Date.now();

@@ -3,27 +3,10 @@
 // resource is registered.
 import { expect } from "chai";
 import { KarpenterCluster, SparkOperator, SpotExecutorPool } from "../../components";
-import { evaluate, readStackConfig, RenderError, renderStack } from "../../tools/render";
+import { evaluate, readStackConfig, renderStack } from "../../tools/render";
+import { expectNothingRegistered, mustFail } from "../helpers/refusals";
 
 const K = "karpenter-spark";
-
-/** Runs `run` and returns the RenderError it must raise, with what was registered. */
-async function mustFail(run: () => Promise<unknown>): Promise<RenderError> {
-    try {
-        await run();
-    } catch (e) {
-        if (e instanceof RenderError) {
-            return e;
-        }
-        throw e;
-    }
-    throw new Error("expected the evaluation to fail");
-}
-
-function expectNothingRegistered(e: RenderError) {
-    // The root stack resource exists before any program runs; nothing else may.
-    expect(e.registrations.map((r) => r.type).filter((t) => t !== "pulumi:pulumi:Stack")).to.deep.equal([]);
-}
 
 // [what, config changes on top of Pulumi.dev.yaml (null removes a key), expected message]
 const CONFIG_CASES: [string, Record<string, string | null>, RegExp][] = [
