@@ -24,6 +24,7 @@ function manifestInput(a: ResolvedSparkJobArgs, v: { driver: any; executor: any;
         region: v.region,
         addS3AJars: !a.imageHasS3A,
         s3aOnExecutors: a.s3aOnExecutors,
+        s3aJarDigests: a.s3aJarDigests,
         dynamicAllocation: a.dynamicAllocation,
         metrics: a.metrics,
         sparkConf: a.sparkConf,

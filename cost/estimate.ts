@@ -23,6 +23,14 @@ export const ASSUMPTIONS = {
     imagePullSeconds: 20,
     /** Compressed image size each new node pulls (through the NAT gateway unless the S3 gateway endpoint serves ECR's layers). */
     imageGiB: 0.7,
+    /**
+     * The S3A jars each driver and executor pod fetches from Maven Central when the stack's image
+     * lacks them (components/spark/image.ts): hadoop-aws (0.9 MB) and the AWS SDK v2 bundle (about
+     * half a gigabyte; its exact size is not pinned here). Always through the NAT gateway: Maven Central is not S3.
+     */
+    s3aJarsGiB: 0.5,
+    /** Fetching and checking them before the pod starts: 0.5 GB at about 50 MB/s; an assumption, not a measurement. */
+    s3aJarsFetchSeconds: 10,
     /** Cluster Autoscaler's default --scan-interval (10s) before it asks the ASG for a node (https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/FAQ.md#what-are-the-parameters-to-ca). */
     clusterAutoscalerScanSeconds: 10,
     /**
@@ -66,6 +74,13 @@ export interface StackFacts {
     s3GatewayEndpoint: boolean;
     /** Root volume of each Karpenter node, GiB. */
     nodeRootVolumeGiB: number;
+    /** Whether job pods fetch the S3A jars at start-up (the stack's image lacks them: an init container in the rendered pods). */
+    s3aJarsAtStart: boolean;
+}
+
+/** Whether a rendered resource holds the S3A jars' init container (components/spark/image.ts s3aJarsInitContainer). */
+function fetchesS3AJars(inputs: unknown): boolean {
+    return JSON.stringify(inputs ?? {}).includes('"name":"fetch-s3a-jars"');
 }
 
 function gib(size: string | undefined): number {
@@ -108,6 +123,7 @@ export function stackFacts(stack: string, region: string, registrations: Registr
             of("aws:ec2/vpcEndpoint:VpcEndpoint").some((e) => s3Gateway(e.serviceName, e.vpcEndpointType)) ||
             vpcs.some((v) => (v.vpcEndpointSpecs ?? []).some((e: any) => s3Gateway(e.serviceName, e.vpcEndpointType))),
         nodeRootVolumeGiB: gib(nodeClass?.spec?.blockDeviceMappings?.find((b: any) => b.rootVolume)?.ebs?.volumeSize) || 100,
+        s3aJarsAtStart: registrations.some((r) => /^kubernetes:(apps\/v1:Deployment|sparkoperator\.k8s\.io\/v1beta2:SparkApplication)$/.test(r.type) && fetchesS3AJars(r.inputs)),
     };
 }
 
@@ -129,6 +145,8 @@ export interface NodeLine {
 export interface BilledTime {
     launchToReadySeconds: number;
     imagePullSeconds: number;
+    /** The S3A jars' init container before the pod starts (0 when the image has them). */
+    s3aJarsFetchSeconds: number;
     jobMinutes: number;
     consolidateAfterMinutes: number;
     consolidationPolicy: string;
@@ -308,15 +326,21 @@ function emptyNodeMinutes(pool: PoolSpec): number {
     return minutes(pool.expireAfter);
 }
 
-function billedTime(pool: PoolSpec, workload: Workload): BilledTime {
+/** Seconds a pod waits for the S3A jars before it starts. */
+function s3aJarsSeconds(facts: Pick<StackFacts, "s3aJarsAtStart">): number {
+    return facts.s3aJarsAtStart ? ASSUMPTIONS.s3aJarsFetchSeconds : 0;
+}
+
+function billedTime(pool: PoolSpec, workload: Workload, jarsSeconds: number): BilledTime {
     const consolidateAfterMinutes = emptyNodeMinutes(pool);
     const total = Math.max(
         ASSUMPTIONS.minimumBilledSeconds / 60,
-        (ASSUMPTIONS.launchToReadySeconds + ASSUMPTIONS.imagePullSeconds) / 60 + workload.durationMinutes + consolidateAfterMinutes,
+        (ASSUMPTIONS.launchToReadySeconds + ASSUMPTIONS.imagePullSeconds + jarsSeconds) / 60 + workload.durationMinutes + consolidateAfterMinutes,
     );
     return {
         launchToReadySeconds: ASSUMPTIONS.launchToReadySeconds,
         imagePullSeconds: ASSUMPTIONS.imagePullSeconds,
+        s3aJarsFetchSeconds: jarsSeconds,
         jobMinutes: workload.durationMinutes,
         consolidateAfterMinutes,
         consolidationPolicy: pool.consolidationPolicy ?? "",
@@ -330,11 +354,11 @@ interface PoolRun {
     offerings: Offering[];
 }
 
-function poolRun(pool: PoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionPricing, workload: Workload): PoolRun {
+function poolRun(pool: PoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionPricing, workload: Workload, jarsSeconds: number): PoolRun {
     const o = offerings(pool, catalog, pricing);
     const minValues = poolMinValues(pool);
     const packing = pack(pods, o.offerings, { overhead: ASSUMPTIONS.daemonSetOverhead, minValues, cpuLimit: pool.cpuLimit });
-    const time = billedTime(pool, workload);
+    const time = billedTime(pool, workload, jarsSeconds);
     const lines = new Map<string, NodeLine>();
     let low = 0;
     let high = 0;
@@ -550,9 +574,10 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
         driver: [{ name: "driver", ...requests.driver }],
         executor: Array.from({ length: workload.executor.instances }, (_, i) => ({ name: `exec-${i + 1}`, ...requests.executor })),
     };
-    const runs = [poolRun(driverPool, pods.driver, catalog, pricing, workload), poolRun(executorPool, pods.executor, catalog, pricing, workload)];
+    const jarsSeconds = s3aJarsSeconds(facts);
+    const runs = [poolRun(driverPool, pods.driver, catalog, pricing, workload, jarsSeconds), poolRun(executorPool, pods.executor, catalog, pricing, workload, jarsSeconds)];
     requireScheduled(runs, "");
-    const odRuns = [runs[0], poolRun(onDemandOnly(executorPool), pods.executor, catalog, pricing, workload)];
+    const odRuns = [runs[0], poolRun(onDemandOnly(executorPool), pods.executor, catalog, pricing, workload, jarsSeconds)];
     requireScheduled(odRuns, " (On-Demand only)");
 
     // What each run adds besides instances.
@@ -570,6 +595,15 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
                     : `NAT data processing: ${gb.toFixed(1)} GB (S3 read/write and image pulls; an S3 gateway endpoint would make it $0)`,
                 usd: gb * price.natGatewayUsdPerGb,
             });
+            if (facts.s3aJarsAtStart) {
+                // Every driver and executor pod fetches the jars itself (an emptyDir), S3 endpoint or not.
+                const jarPods = 1 + workload.executor.instances;
+                const jarGb = jarPods * ASSUMPTIONS.s3aJarsGiB;
+                items.push({
+                    item: `NAT data processing, S3A jars from Maven Central: ${jarGb.toFixed(1)} GB (${jarPods} pods x ${ASSUMPTIONS.s3aJarsGiB} GB; an image with S3A, sparkImageHasS3A, makes it $0)`,
+                    usd: jarGb * price.natGatewayUsdPerGb,
+                });
+            }
         }
         if (options.crossAzShuffle && data.shuffleGiB > 0) {
             const crossing = data.shuffleGiB * (1 - 1 / Math.max(1, facts.availabilityZones));
@@ -600,11 +634,14 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
     const staticPerRun = (staticUsdPerHour * 24) / options.runsPerDay + staticExtras;
     // Cluster Autoscaler: one Spot node group of one shape for executors, one On-Demand group for drivers.
     const caMinutes =
-        ASSUMPTIONS.clusterAutoscalerScanSeconds / 60 + (ASSUMPTIONS.launchToReadySeconds + ASSUMPTIONS.imagePullSeconds) / 60 + workload.durationMinutes + ASSUMPTIONS.clusterAutoscalerScaleDownMinutes;
+        ASSUMPTIONS.clusterAutoscalerScanSeconds / 60 +
+        (ASSUMPTIONS.launchToReadySeconds + ASSUMPTIONS.imagePullSeconds + jarsSeconds) / 60 +
+        workload.durationMinutes +
+        ASSUMPTIONS.clusterAutoscalerScaleDownMinutes;
     const caGroup = clusterAutoscalerNodeGroup(pods.executor, runs[1].offerings, poolMinValues(executorPool), catalog.interruptionBands, ASSUMPTIONS.daemonSetOverhead);
     const caNodes = caGroup.nodes + runs[0].packing.nodes.length;
     const caPerRun = ((caGroup.usdPerHour.high + runs[0].estimate.usdPerHour.high) * caMinutes) / 60 + sum(extrasFor((caNodes * caMinutes) / 60, caNodes));
-    const podHours = (workload.durationMinutes + ASSUMPTIONS.imagePullSeconds / 60) / 60;
+    const podHours = (workload.durationMinutes + (ASSUMPTIONS.imagePullSeconds + jarsSeconds) / 60) / 60;
     const allPods = [...pods.driver, ...pods.executor];
     const emrUplift = allPods.reduce((s, p) => s + Math.max(podHours, 1 / 60) * ((p.cpuMilli / 1000) * price.emrOnEksUsdPerVcpuHour + (p.memoryMiB / 1024) * price.emrOnEksUsdPerGbHour), 0);
     const serverlessHours = Math.max(workload.durationMinutes, 1) / 60;

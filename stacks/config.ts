@@ -7,7 +7,7 @@ import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, NatG
 import { DEFAULT_KARPENTER_VERSION, DEFAULT_KUBERNETES_VERSION } from "../components/karpenter/versions";
 import { DEFAULT_AMI_VERSION } from "../components/pools/specs";
 import { DataAccessGrant, S3_BUCKET_NAME, S3_PREFIX } from "../components/spark/args";
-import { DEFAULT_SPARK_IMAGE } from "../components/spark/image";
+import { AWS_SDK_V2_VERSION, DEFAULT_SPARK_IMAGE, HADOOP_VERSION, JAR_DIGEST, JAR_DIGEST_ALLOWED } from "../components/spark/image";
 import { DataAccess } from "../components/spark/s3a";
 import { DEFAULT_SPARK_OPERATOR_VERSION } from "../components/spark/values";
 import {
@@ -100,6 +100,8 @@ export interface StackConfig {
     sparkJobNamespaces: string[];
     sparkImage: string;
     sparkImageHasS3A: boolean;
+    s3aHadoopAwsDigest?: string;
+    s3aAwsSdkBundleDigest?: string;
     highAvailability: boolean;
     protectEventLogs: boolean;
     eventLogRetentionDays: number;
@@ -416,16 +418,32 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
     sparkImage: {
         type: "string",
         description: "Spark image for the example job and the History Server (default: ECR Public's mirror of the Docker Official Image, no Docker Hub pull limit); point it at your own registry.",
-        allowed: 'a container image reference such as "public.ecr.aws/docker/library/spark:4.0.4" or your own registry\'s',
+        allowed: `a container image reference such as "${DEFAULT_SPARK_IMAGE}" or your own registry's`,
         schema: { type: "string", pattern: pattern(CONTAINER_IMAGE) },
         default: DEFAULT_SPARK_IMAGE,
     },
     sparkImageHasS3A: {
         type: "boolean",
-        description: "Whether sparkImage has the S3A connector (docker/spark-s3a/Dockerfile); otherwise the History Server and drivers fetch the pinned jars at start-up.",
+        description: "Whether sparkImage has the S3A connector (docker/spark-s3a/Dockerfile); otherwise the History Server and the example job's driver and executors fetch the pinned jars at start-up.",
         allowed: "true or false",
         schema: { type: "boolean" },
         default: false,
+    },
+    s3aHadoopAwsDigest: {
+        type: "string",
+        description: `Digest the init containers check hadoop-aws-${HADOOP_VERSION}.jar against (unset: the SHA-1 pinned in components/spark/image.ts).`,
+        allowed: JAR_DIGEST_ALLOWED,
+        schema: { type: "string", pattern: `^$|${pattern(JAR_DIGEST)}` },
+        default: "",
+        placeholder: true,
+    },
+    s3aAwsSdkBundleDigest: {
+        type: "string",
+        description: `Digest the init containers check bundle-${AWS_SDK_V2_VERSION}.jar (AWS SDK v2) against (unset: the SHA-1 Maven Central serves next to it; no offline source pins it).`,
+        allowed: JAR_DIGEST_ALLOWED,
+        schema: { type: "string", pattern: `^$|${pattern(JAR_DIGEST)}` },
+        default: "",
+        placeholder: true,
     },
     highAvailability: {
         type: "boolean",

@@ -106,6 +106,7 @@ export function sparkArgs(
         protectEventLogs: c.protectEventLogs,
         sparkImage: c.sparkImage,
         sparkImageHasS3A: c.sparkImageHasS3A,
+        s3aJarDigests: s3aJarDigests(c),
         maxConcurrentApplications: c.sparkMaxConcurrentApplications,
         metrics: c.sparkMetrics,
         podMonitors: c.sparkPodMonitors,
@@ -114,6 +115,14 @@ export function sparkArgs(
         dataAccess: c.sparkDataAccess,
         deployExample: c.deployExampleJob,
         tags: { "karpenter-spark.io/stack": c.stack, [TIER_TAG]: c.environmentTier },
+    };
+}
+
+/** The two digest keys as the component's argument (unset keys leave the repository's pins). */
+function s3aJarDigests(c: StackConfig): SparkOperatorArgs["s3aJarDigests"] {
+    return {
+        ...(c.s3aHadoopAwsDigest ? { hadoopAws: c.s3aHadoopAwsDigest } : {}),
+        ...(c.s3aAwsSdkBundleDigest ? { awsSdkBundle: c.s3aAwsSdkBundleDigest } : {}),
     };
 }
 

@@ -146,6 +146,8 @@ export const ALTERNATIVES: Record<string, unknown> = {
     sparkJobNamespaces: ["spark-jobs", "spark-adhoc"],
     sparkImage: "registry.example.com/spark-s3a:4.0.4",
     sparkImageHasS3A: true,
+    s3aHadoopAwsDigest: "sha256:" + "0".repeat(64),
+    s3aAwsSdkBundleDigest: "sha256:" + "1".repeat(64),
     highAvailability: false,
     protectEventLogs: false,
     eventLogRetentionDays: 30,

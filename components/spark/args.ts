@@ -15,7 +15,7 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 export const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** A key prefix: no leading or trailing slash, no IAM wildcards. */
 export const S3_PREFIX = /^[^/*?\s][^*?\s]*[^/*?\s]$|^[^/*?\s]$/;
-import { DEFAULT_SPARK_IMAGE } from "./image";
+import { checkS3AJarDigests, DEFAULT_SPARK_IMAGE, S3AJarDigests } from "./image";
 import { DEFAULT_SPARK_OPERATOR_VERSION, SPARK_OPERATOR_NAMESPACE } from "./values";
 
 // SparkOperator's arguments, their defaults (all in resolveSparkOperatorArgs) and their checks.
@@ -68,16 +68,22 @@ export interface SparkOperatorArgs {
     protectEventLogs?: boolean;
     /**
      * Spark image of the example job and the History Server.
-     * @default "docker.io/apache/spark:4.0.4"
+     * @default "public.ecr.aws/docker/library/spark:4.0.4"
      */
     sparkImage?: string;
     /**
      * Whether sparkImage contains the S3A connector (hadoop-aws and the AWS SDK v2 bundle, e.g.
      * built from docker/spark-s3a/Dockerfile). The stock Spark images do not: then the History
-     * Server and job drivers fetch the pinned jars from Maven Central at start-up (an init container).
+     * Server and the example job's driver and executors fetch the pinned jars from Maven Central
+     * at start-up (an init container each).
      * @default false
      */
     sparkImageHasS3A?: boolean;
+    /**
+     * Digests pinned for the S3A jars the init containers fetch (see S3AJarDigests).
+     * @default hadoop-aws's SHA-1 pinned in the repository; the SDK bundle checked against Maven Central's .sha1
+     */
+    s3aJarDigests?: S3AJarDigests;
     /**
      * SparkApplications the stack is meant to run at once; sizes the operator controller's
      * workers and memory (each submission runs spark-submit, a JVM, inside the controller).
@@ -175,6 +181,7 @@ export interface ResolvedSparkOperatorArgs {
     protectEventLogs: boolean;
     sparkImage: string;
     sparkImageHasS3A: boolean;
+    s3aJarDigests: S3AJarDigests;
     maxConcurrentApplications: number;
     metrics: boolean;
     podMonitors: boolean;
@@ -292,8 +299,9 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
         systemTolerations: args.systemTolerations ?? systemTolerations(),
         eventLogRetentionDays: check.integer("eventLogRetentionDays", args.eventLogRetentionDays ?? 30, 1, 3650),
         protectEventLogs: check.boolean("protectEventLogs", args.protectEventLogs ?? true),
-        sparkImage: check.string("sparkImage", args.sparkImage ?? DEFAULT_SPARK_IMAGE, CONTAINER_IMAGE, 'a container image reference such as "docker.io/apache/spark:4.0.4"'),
+        sparkImage: check.string("sparkImage", args.sparkImage ?? DEFAULT_SPARK_IMAGE, CONTAINER_IMAGE, `a container image reference such as "${DEFAULT_SPARK_IMAGE}"`),
         sparkImageHasS3A: check.boolean("sparkImageHasS3A", args.sparkImageHasS3A ?? false),
+        s3aJarDigests: checkS3AJarDigests(check, "s3aJarDigests", args.s3aJarDigests),
         maxConcurrentApplications: check.integer("maxConcurrentApplications", args.maxConcurrentApplications ?? 20, 1, 1000),
         metrics,
         podMonitors,

@@ -31,6 +31,7 @@ export function createExampleJob(
             eventLogDir: eventLogDirectory(bucketName),
             region: regionName,
             addS3AJars: !a.sparkImageHasS3A,
+            s3aJarDigests: a.s3aJarDigests,
             metrics: a.metrics,
         });
     // The name and namespace are plain, so a preview shows which job is created; only the spec

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IamPolicyDocument } from "../iamTypes";
 import { Toleration } from "../karpenter/values";
-import { EXTRA_JARS_CLASSPATH, EXTRA_JARS_DIR, EXTRA_JARS_VOLUME, s3aJarsInitContainer, s3aJarsVolume } from "./image";
+import { EXTRA_JARS_CLASSPATH, EXTRA_JARS_DIR, EXTRA_JARS_VOLUME, S3AJarDigests, s3aJarsInitContainer, s3aJarsVolume } from "./image";
 import { DataAccess, s3aPrefixStatements } from "./s3a";
 import { javaOptions, s3aConf } from "./sparkConf";
 
@@ -85,6 +85,8 @@ export interface HistoryServerInput {
     region: pulumi.Input<string>;
     /** Fetch the S3A jars at start-up (the image has none): an init container and a classpath entry. */
     addS3AJars: boolean;
+    /** Digests the user pins for the jars (over the repository's). */
+    s3aJarDigests?: S3AJarDigests;
     nodeSelector: pulumi.Input<Record<string, string>>;
     tolerations: pulumi.Input<Toleration[]>;
 }
@@ -126,7 +128,7 @@ export function historyServerDeployment(i: HistoryServerInput) {
                         fsGroup: 185,
                         seccompProfile: { type: "RuntimeDefault" },
                     },
-                    ...(jars ? { initContainers: [s3aJarsInitContainer(i.image)], volumes: [s3aJarsVolume()] } : {}),
+                    ...(jars ? { initContainers: [s3aJarsInitContainer(i.image, i.s3aJarDigests)], volumes: [s3aJarsVolume()] } : {}),
                     containers: [
                         {
                             name: "history-server",

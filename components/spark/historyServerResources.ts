@@ -35,6 +35,7 @@ export function createHistoryServer(
         logDirectory: bucket.bucket.apply(eventLogDirectory),
         region,
         addS3AJars: !a.sparkImageHasS3A,
+        s3aJarDigests: a.s3aJarDigests,
         nodeSelector: a.systemNodeSelector,
         tolerations: a.systemTolerations,
     });

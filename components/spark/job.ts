@@ -1,5 +1,5 @@
 import { executorCoreRequest, SparkPodPlacement } from "../pools/placement";
-import { EXTRA_JARS_CLASSPATH, EXTRA_JARS_DIR, EXTRA_JARS_VOLUME, s3aJarsInitContainer, s3aJarsVolume, SPARK_VERSION } from "./image";
+import { EXTRA_JARS_CLASSPATH, EXTRA_JARS_DIR, EXTRA_JARS_VOLUME, S3AJarDigests, s3aJarsInitContainer, s3aJarsVolume, SPARK_VERSION } from "./image";
 import { eventLogConf, s3aConf } from "./sparkConf";
 
 // Builds SparkApplication and ScheduledSparkApplication manifests (sparkoperator.k8s.io/v1beta2)
@@ -55,10 +55,12 @@ export interface SparkJobManifestInput {
     eventLogDirectory?: string;
     /** AWS region for S3A. */
     region: string;
-    /** Add the S3A jars with an init container (the image has none): driver always, executors when asked. */
+    /** Add the S3A jars with an init container (the image has none): the driver, and the executors unless s3aOnExecutors is false. */
     addS3AJars: boolean;
-    /** Also give executors the S3A jars (jobs that read or write S3 from tasks). */
+    /** Give executors the S3A jars too (tasks that read or write s3a:// data need them). */
     s3aOnExecutors: boolean;
+    /** Digests the user pins for the jars (over the repository's). */
+    s3aJarDigests?: S3AJarDigests;
     dynamicAllocation?: DynamicAllocationInput;
     /** Expose Spark's Prometheus endpoints on the driver's UI port. */
     metrics: boolean;
@@ -112,7 +114,7 @@ export function sparkApplicationSpec(i: SparkJobManifestInput) {
     const jarsOnDriver = i.addS3AJars;
     const jarsOnExecutors = i.addS3AJars && i.s3aOnExecutors;
     const jars = (on: boolean) =>
-        on ? { initContainers: [s3aJarsInitContainer(i.image)], volumeMounts: [{ name: EXTRA_JARS_VOLUME, mountPath: EXTRA_JARS_DIR, readOnly: true }] } : {};
+        on ? { initContainers: [s3aJarsInitContainer(i.image, i.s3aJarDigests)], volumeMounts: [{ name: EXTRA_JARS_VOLUME, mountPath: EXTRA_JARS_DIR, readOnly: true }] } : {};
     const da = i.dynamicAllocation;
     const sparkConf: Record<string, string> = {
         ...i.driverPlacement.sparkConf,

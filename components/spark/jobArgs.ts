@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SparkPodPlacement } from "../pools/placement";
 import { ArgChecker, CONTAINER_IMAGE, DNS1123_LABEL, requireArgsObject, SPARK_MEMORY } from "../validation";
-import { DEFAULT_SPARK_IMAGE } from "./image";
+import { checkS3AJarDigests, DEFAULT_SPARK_IMAGE, S3AJarDigests } from "./image";
 import { ConcurrencyPolicy, maxExecutorsWithin, SparkJobType } from "./job";
 
 export interface SparkJobArgs {
@@ -23,16 +23,24 @@ export interface SparkJobArgs {
      */
     image?: string;
     /**
-     * Whether the image has the S3A connector; otherwise the driver fetches the pinned jars at start-up.
+     * Whether the image has the S3A connector (docker/spark-s3a/Dockerfile); otherwise the driver
+     * and the executors fetch the pinned jars at start-up (an init container each).
      * @default false
      */
     imageHasS3A?: boolean;
     /**
-     * Also fetch the S3A jars on every executor (tasks that read or write S3 with an image
-     * without S3A; each executor then downloads about half a gigabyte: prefer an S3A image).
-     * @default false
+     * Fetch the S3A jars on every executor too, when the image lacks them: tasks that read or
+     * write s3a:// data need them. Each executor then downloads about half a gigabyte from Maven
+     * Central through the NAT gateway (estimate accounts it): prefer an S3A image for big jobs.
+     * Set false only for a job whose tasks never touch S3.
+     * @default true
      */
     s3aOnExecutors?: boolean;
+    /**
+     * Digests pinned for the S3A jars the init containers fetch (see S3AJarDigests).
+     * @default hadoop-aws's SHA-1 pinned in the repository; the SDK bundle checked against Maven Central's .sha1
+     */
+    s3aJarDigests?: S3AJarDigests;
     /**
      * Application language.
      * @default "Scala"
@@ -138,6 +146,7 @@ export interface ResolvedSparkJobArgs {
     image: string;
     imageHasS3A: boolean;
     s3aOnExecutors: boolean;
+    s3aJarDigests: S3AJarDigests;
     type: SparkJobType;
     mainApplicationFile: string;
     mainClass?: string;
@@ -190,9 +199,10 @@ export function resolveSparkJobArgs(name: string, args: SparkJobArgs): ResolvedS
         namespace: check.string("namespace", args.namespace, DNS1123_LABEL, "a job namespace (a DNS-1123 label)"),
         applicationName,
         serviceAccountName: check.string("serviceAccountName", args.serviceAccountName ?? "spark", DNS1123_LABEL, "a DNS-1123 label"),
-        image: check.string("image", args.image ?? DEFAULT_SPARK_IMAGE, CONTAINER_IMAGE, 'a container image reference such as "public.ecr.aws/docker/library/spark:4.0.4"'),
+        image: check.string("image", args.image ?? DEFAULT_SPARK_IMAGE, CONTAINER_IMAGE, `a container image reference such as "${DEFAULT_SPARK_IMAGE}"`),
         imageHasS3A: check.boolean("imageHasS3A", args.imageHasS3A ?? false),
-        s3aOnExecutors: check.boolean("s3aOnExecutors", args.s3aOnExecutors ?? false),
+        s3aOnExecutors: check.boolean("s3aOnExecutors", args.s3aOnExecutors ?? true),
+        s3aJarDigests: checkS3AJarDigests(check, "s3aJarDigests", args.s3aJarDigests),
         type: check.oneOf("type", args.type ?? SparkJobType.Scala, SparkJobType),
         mainApplicationFile: check.string("mainApplicationFile", args.mainApplicationFile, /^\S+$/, "a URI such as local:///opt/spark/examples/jars/spark-examples.jar or s3a://bucket/app.py"),
         mainClass: args.mainClass === undefined ? undefined : check.string("mainClass", args.mainClass, /^[A-Za-z_$][\w$.]*$/, "a fully qualified class name"),

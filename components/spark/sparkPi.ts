@@ -1,5 +1,5 @@
 import { SparkPodPlacement } from "../pools/placement";
-import { DEFAULT_SPARK_IMAGE, SPARK_VERSION } from "./image";
+import { DEFAULT_SPARK_IMAGE, S3AJarDigests, SPARK_VERSION } from "./image";
 import { sparkApplicationManifest, SparkJobType } from "./job";
 
 // The seed's test job: the Spark Operator's own examples/spark-pi.yaml (operator 2.5.2, Spark
@@ -21,6 +21,7 @@ export interface SparkPiInput {
     eventLogDir: string;
     region: string;
     addS3AJars: boolean;
+    s3aJarDigests?: S3AJarDigests;
     metrics: boolean;
 }
 
@@ -41,8 +42,9 @@ export function sparkPiManifest(i: SparkPiInput) {
         eventLogDirectory: i.eventLogDir,
         region: i.region,
         addS3AJars: i.addS3AJars,
-        // spark-pi reads nothing from S3: only the driver writes event logs.
-        s3aOnExecutors: false,
+        // Like any job built here: a job that reads s3a:// data needs the connector on its executors too.
+        s3aOnExecutors: true,
+        s3aJarDigests: i.s3aJarDigests,
         metrics: i.metrics,
         sparkConf: {},
         labels: { version: "4.0.0" },

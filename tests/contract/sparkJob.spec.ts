@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { CapacityType, SparkRole } from "../../components/enums";
 import { sparkPodPlacement } from "../../components/pools/placement";
 import { SparkJob, SparkJobArgs } from "../../components/sparkJob";
-import { EXTRA_JARS_CLASSPATH } from "../../components/spark/image";
+import { AWS_SDK_V2_VERSION, EXTRA_JARS_CLASSPATH, EXTRA_JARS_DIR, s3aJars, s3aJarsScript } from "../../components/spark/image";
 import { evaluate, RenderResult } from "../../tools/render";
 import { CrdValidator } from "../helpers/crdValidator";
 import { describeContract, yamlFixture } from "../helpers/fixtures";
@@ -90,10 +90,54 @@ describeContract("contract: the SparkJob helper against the SparkApplication and
             "spark.sql.shuffle.partitions": "400",
         });
         expect(app.driver.initContainers[0].name).to.equal("fetch-s3a-jars");
-        expect(app.executor).to.not.have.property("initContainers");
         const scheduled = manifestOf(r, "ScheduledSparkApplication").spec.template;
         expect(scheduled.driver.serviceAccount).to.equal("sales-etl");
         expect(scheduled.sparkConf).to.include({ "spark.ui.prometheus.enabled": "true" });
+    });
+
+    it("gives the driver and the executors the pinned S3A jars by default (a job reading s3a:// data needs them on its executors); the switches remove them, and every variant passes the CRDs", async () => {
+        const pinned = s3aJarsScript(s3aJars());
+        const jarsOn = (spec: any) => ({
+            driver: spec.driver.initContainers?.map((c: any) => c.command[2]) ?? [],
+            executor: spec.executor.initContainers?.map((c: any) => c.command[2]) ?? [],
+            driverMount: (spec.driver.volumeMounts ?? []).map((m: any) => m.mountPath),
+            executorMount: (spec.executor.volumeMounts ?? []).map((m: any) => m.mountPath),
+            driverClasspath: spec.sparkConf["spark.driver.extraClassPath"],
+            executorClasspath: spec.sparkConf["spark.executor.extraClassPath"],
+            volumes: (spec.volumes ?? []).map((v: any) => v.name),
+        });
+        const both = { driver: [pinned], executor: [pinned], driverMount: [EXTRA_JARS_DIR], executorMount: [EXTRA_JARS_DIR], driverClasspath: EXTRA_JARS_CLASSPATH, executorClasspath: EXTRA_JARS_CLASSPATH, volumes: ["s3a-jars"] };
+        expect(jarsOn(manifestOf(r, "SparkApplication").spec)).to.deep.equal(both);
+        expect(jarsOn(manifestOf(r, "ScheduledSparkApplication").spec.template)).to.deep.equal(both);
+        const variants = await renderJobs({
+            "driver-only": { ...base, s3aOnExecutors: false },
+            "s3a-image": { ...base, image: "registry.example.com/spark-s3a:4.0.4", imageHasS3A: true },
+        });
+        const app = (name: string) => variants.registrations.map((x) => x.inputs as any).find((m) => m.kind === "SparkApplication" && m.metadata?.name === name);
+        const [driverOnly, s3aImage] = [app("driver-only"), app("s3a-image")];
+        expect(jarsOn(driverOnly.spec)).to.deep.equal({ ...both, executor: [], executorMount: [], executorClasspath: undefined });
+        expect(jarsOn(s3aImage.spec)).to.deep.equal({ driver: [], executor: [], driverMount: [], executorMount: [], driverClasspath: undefined, executorClasspath: undefined, volumes: [] });
+        for (const app of [driverOnly, s3aImage]) {
+            const v = validator.validate(app);
+            expect(v.errors).to.deep.equal([]);
+            expect(v.unevaluated).to.deep.equal([]);
+        }
+    });
+
+    it("pins the digests a user gives for the S3A jars, and refuses malformed ones before registering anything", async () => {
+        const sha256 = "ab".repeat(32);
+        const pinned = await renderJobs({ pinned: { ...base, s3aJarDigests: { awsSdkBundle: `sha256:${sha256}` } } });
+        const spec = manifestOf(pinned, "SparkApplication").spec;
+        for (const role of ["driver", "executor"]) {
+            expect(spec[role].initContainers[0].command[2]).to.include(`echo "${sha256}  bundle-${AWS_SDK_V2_VERSION}.jar.part" | sha256sum -c -`);
+        }
+        let message = "";
+        try {
+            await renderJobs({ bad: { ...base, s3aJarDigests: { hadoopAws: "md5:abc", awsSdkBundle: "sha256:XYZ" } } });
+        } catch (e) {
+            message = String((e as Error).message);
+        }
+        expect(message).to.match(/s3aJarDigests\.hadoopAws: got "md5:abc"/).and.match(/s3aJarDigests\.awsSdkBundle: got "sha256:XYZ"/);
     });
 
     it("dynamic allocation: shuffle tracking on, decommission-aware, bounded by the executor pool's CPU limit", () => {

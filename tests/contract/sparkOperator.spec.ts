@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { SparkRole } from "../../components/enums";
 import { sparkPodPlacement } from "../../components/pools/placement";
+import { EXTRA_JARS_CLASSPATH, EXTRA_JARS_DIR, s3aJars, s3aJarsScript, SPARK_IMAGE } from "../../components/spark/image";
 import { CrdValidator } from "../helpers/crdValidator";
 import { describeContract, yamlFixture } from "../helpers/fixtures";
 import { manifests, rendered } from "../helpers/render";
@@ -29,7 +30,7 @@ const ALLOWED_CHANGES: [RegExp, string][] = [
     [/^spec\.sparkConf\./, "executor decommissioning, S3A, rolling event logs, the S3A jars' classpath"],
     [/^spec\.image$/, "the ECR Public mirror of the Docker Official Image: no Docker Hub anonymous pull limit"],
     [/^spec\.volumes\b/, "the emptyDir the S3A jars are fetched into"],
-    [/^spec\.driver\.(initContainers|volumeMounts)\b/, "the driver fetches the pinned S3A jars (the image has none) to write event logs"],
+    [/^spec\.(driver|executor)\.(initContainers|volumeMounts)\b/, "the driver and the executors fetch the pinned S3A jars (the image has none): event logs, and tasks reading s3a:// data"],
 ];
 
 describeContract("contract: the Spark Operator example and CRDs (2.5.2)", () => {
@@ -71,7 +72,7 @@ describeContract("contract: the Spark Operator example and CRDs (2.5.2)", () => 
         // The seed's own changes are there.
         expect(app.spec.executor.instances).to.equal(20);
         expect(app.spec.arguments).to.deep.equal(["5000"]);
-        expect([app.spec.image, app.spec.sparkVersion]).to.deep.equal(["public.ecr.aws/docker/library/spark:4.0.4", "4.0.4"]);
+        expect([app.spec.image, app.spec.sparkVersion]).to.deep.equal([`${SPARK_IMAGE.repository}:${SPARK_IMAGE.tag}`, SPARK_IMAGE.sparkVersion]);
         expect([app.spec.driver.cores, app.spec.driver.memory, app.spec.executor.cores, app.spec.executor.memory]).to.deep.equal([1, "512m", 1, "512m"]);
     });
 
@@ -89,5 +90,29 @@ describeContract("contract: the Spark Operator example and CRDs (2.5.2)", () => 
         expect(app.spec.executor.nodeSelector).to.deep.equal(executor.nodeSelector);
         expect(app.spec.executor.tolerations).to.deep.equal(executor.tolerations);
         expect(app.spec.sparkConf).to.include(executor.sparkConf);
+    });
+
+    it("gives spark-pi's driver and executors the pinned S3A jars when the image lacks them, and none with sparkImageHasS3A; both pass the CRD", async () => {
+        const jarsOf = (app: any) =>
+            (["driver", "executor"] as const).map((role) => ({
+                role,
+                init: (app.spec[role].initContainers ?? []).map((c: any) => [c.name, c.command[2]]),
+                mounts: (app.spec[role].volumeMounts ?? []).map((m: any) => m.mountPath),
+                classpath: app.spec.sparkConf[`spark.${role}.extraClassPath`],
+            }));
+        const [stock] = manifests(await rendered("dev"), "SparkApplication");
+        const script = s3aJarsScript(s3aJars());
+        expect(jarsOf(stock)).to.deep.equal(
+            (["driver", "executor"] as const).map((role) => ({ role, init: [["fetch-s3a-jars", script]], mounts: [EXTRA_JARS_DIR], classpath: EXTRA_JARS_CLASSPATH })),
+        );
+        expect(stock.spec.volumes.map((v: any) => v.name)).to.deep.equal(["s3a-jars"]);
+        const [s3a] = manifests(await rendered("dev", { "karpenter-spark:sparkImageHasS3A": "true", "karpenter-spark:sparkImage": "registry.example.com/spark-s3a:4.0.4" }), "SparkApplication");
+        expect(jarsOf(s3a)).to.deep.equal((["driver", "executor"] as const).map((role) => ({ role, init: [], mounts: [], classpath: undefined })));
+        expect(s3a.spec).to.not.have.property("volumes");
+        for (const app of [stock, s3a]) {
+            const v = validator.validate(app);
+            expect(v.errors).to.deep.equal([]);
+            expect(v.unevaluated).to.deep.equal([]);
+        }
     });
 });

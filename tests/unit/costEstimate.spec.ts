@@ -204,7 +204,9 @@ describe("cost: a workload's cost recomputed by hand from catalog prices", () =>
         let low = 0;
         let nodes = 0;
         for (const p of e.pools) {
-            const minutes = ASSUMPTIONS.launchToReadySeconds / 60 + ASSUMPTIONS.imagePullSeconds / 60 + e.workload.durationMinutes + p.billedTime.consolidateAfterMinutes;
+            // prod's image lacks S3A: every pod waits for the jars' init container before it starts.
+            const minutes =
+                ASSUMPTIONS.launchToReadySeconds / 60 + ASSUMPTIONS.imagePullSeconds / 60 + ASSUMPTIONS.s3aJarsFetchSeconds / 60 + e.workload.durationMinutes + p.billedTime.consolidateAfterMinutes;
             expect(p.billedTime.totalMinutes).to.be.closeTo(minutes, 1e-9);
             for (const n of p.nodes) {
                 const od = (name: string) => catalog.byName.get(name)!.onDemandUsdPerHourUsEast1;
@@ -221,11 +223,32 @@ describe("cost: a workload's cost recomputed by hand from catalog prices", () =>
             low += (hours * facts.nodeRootVolumeGiB * 0.08) / HOURS_PER_MONTH;
             high += (hours * facts.nodeRootVolumeGiB * 0.08) / HOURS_PER_MONTH;
         }
-        // NAT data processing: each new node pulls the image through prod's NAT gateways ($0.045/GB).
-        const nat = facts.s3GatewayEndpoint ? 0 : nodes * ASSUMPTIONS.imageGiB * 0.045;
+        // NAT data processing: each new node pulls the image through prod's NAT gateways ($0.045/GB),
+        // and every pod fetches the S3A jars from Maven Central (not S3: the gateway endpoint does not help).
+        expect(facts.s3aJarsAtStart).to.equal(true);
+        const nat = (facts.s3GatewayEndpoint ? 0 : nodes * ASSUMPTIONS.imageGiB * 0.045) + (1 + e.workload.executor.instances) * ASSUMPTIONS.s3aJarsGiB * 0.045;
         expect(e.costPerRunBand.low).to.be.closeTo(low + nat, 1e-9);
         expect(e.costPerRun).to.be.closeTo(high + nat, 1e-9);
         expect(e.costPerRun).to.be.greaterThan(0.01).and.lessThan(1);
+    });
+});
+
+describe("cost: the S3A jars' download on every pod", () => {
+    it("is billed (seconds before each pod starts, NAT bytes per pod) when the stack's image lacks S3A, and not with sparkImageHasS3A", async () => {
+        const r = await rendered("prod");
+        const s3a = await rendered("prod", { "karpenter-spark:sparkImageHasS3A": "true", "karpenter-spark:sparkImage": "registry.example.com/spark-s3a:4.0.4" });
+        const pricing = regionPricing(catalog, r.region);
+        const services = regionServicePrices(r.region, catalog.onDemandMultipliers[r.region]);
+        const run = (x: typeof r) => estimateJob(stackFacts("prod", x.region, x.registrations), workload("spark-pi"), catalog, pricing, services);
+        const [stock, baked] = [run(r), run(s3a)];
+        expect([stackFacts("prod", r.region, r.registrations).s3aJarsAtStart, stackFacts("prod", s3a.region, s3a.registrations).s3aJarsAtStart]).to.deep.equal([true, false]);
+        expect(stock.pools.map((p) => p.billedTime.s3aJarsFetchSeconds)).to.deep.equal([ASSUMPTIONS.s3aJarsFetchSeconds, ASSUMPTIONS.s3aJarsFetchSeconds]);
+        expect(baked.pools.map((p) => p.billedTime.s3aJarsFetchSeconds)).to.deep.equal([0, 0]);
+        const jarLine = (e: typeof stock) => e.runExtras.find((i) => i.item.includes("S3A jars from Maven Central"));
+        const pods = 1 + stock.workload.executor.instances;
+        expect(jarLine(stock)?.usd).to.be.closeTo(pods * ASSUMPTIONS.s3aJarsGiB * services.prices.natGatewayUsdPerGb, 1e-9);
+        expect(jarLine(baked)).to.equal(undefined);
+        expect(stock.costPerRun).to.be.greaterThan(baked.costPerRun);
     });
 });
 

@@ -36,13 +36,13 @@ describe("History Server that works by default on the Graviton system nodes", ()
         expect(init.command[2]).to.equal(s3aJarsScript());
     });
 
-    it("pins hadoop-aws to the image's Hadoop and the SDK v2 bundle hadoop-aws was built with, verified against Maven Central's SHA-1", () => {
+    it("pins hadoop-aws to the image's Hadoop and the SDK v2 bundle hadoop-aws was built with, hadoop-aws checked against the repository's pin (sparkImage.spec.ts)", () => {
         expect(S3A_JARS.map((j) => j.coordinates)).to.deep.equal([`org.apache.hadoop:hadoop-aws:${HADOOP_VERSION}`, `software.amazon.awssdk:bundle:${AWS_SDK_V2_VERSION}`]);
         expect([HADOOP_VERSION, AWS_SDK_V2_VERSION]).to.deep.equal(["3.4.1", "2.24.6"]);
         expect(S3A_JARS[0].url).to.equal("https://repo1.maven.org/maven2/org/apache/hadoop/hadoop-aws/3.4.1/hadoop-aws-3.4.1.jar");
         expect(S3A_JARS[1].url).to.equal("https://repo1.maven.org/maven2/software/amazon/awssdk/bundle/2.24.6/bundle-2.24.6.jar");
         const script = s3aJarsScript();
-        expect(script).to.match(/^set -eu/);
+        expect(script).to.match(/^set -euo pipefail/);
         expect(script.match(/sha1sum -c -/g)).to.have.length(2);
     });
 
