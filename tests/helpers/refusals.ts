@@ -184,6 +184,7 @@ export const COMPONENT_CASES: ComponentCase[] = [
     ["no example executors", spark({ deployExample: true, driverPlacement: driver, executorPlacement: executor, exampleExecutorInstances: 0 }), "exampleExecutorInstances", "0"],
     ["zero days of event logs", spark({ eventLogRetentionDays: 0 }), "eventLogRetentionDays", "0"],
     ["an image reference with spaces", spark({ sparkImage: "apache spark" }), "sparkImage", q("apache spark")],
+    ["an S3A jar digest without its algorithm", spark({ s3aJarDigests: { awsSdkBundle: "0".repeat(64) } }), "s3aJarDigests.awsSdkBundle", q("0".repeat(64))],
     ["an uppercase service account", spark({ sparkServiceAccountName: "Spark" }), "sparkServiceAccountName", q("Spark")],
     ["a component name S3 refuses (underscore)", namedSpark("spark_ops"), "name (the component's resource name)", q("spark_ops")],
     ["a component name S3 refuses (capitals)", namedSpark("SparkOps"), "name (the component's resource name)", q("SparkOps")],
@@ -192,6 +193,7 @@ export const COMPONENT_CASES: ComponentCase[] = [
 ];
 
 export const CONFIG_CASES: ConfigCase[] = [
+    ["an MD5 as the hadoop-aws digest", { [`${K}:s3aHadoopAwsDigest`]: "md5:0123456789abcdef0123456789abcdef" }, `${K}:s3aHadoopAwsDigest`, q("md5:0123456789abcdef0123456789abcdef")],
     ["a Kubernetes version YAML read as 1.3", { [`${K}:kubernetesVersion`]: "1.3" }, `${K}:kubernetesVersion`, q("1.3")],
     ["an untested Karpenter version", { [`${K}:karpenterVersion`]: "1.13.2" }, `${K}:karpenterVersion`, q("1.13.2")],
     ["an untested Spark Operator minor", { [`${K}:sparkOperatorVersion`]: "2.4.0" }, `${K}:sparkOperatorVersion`, q("2.4.0")],
