@@ -98,28 +98,48 @@ describe("the S3A jars: digests pinned in the repository", () => {
     });
 });
 
-/** Runs the init container's script on local files: a fake wget serves them, as Maven Central would. */
-function runScript(jars: MavenJar[], served: Record<string, Buffer>, hadoopInImage = HADOOP_VERSION) {
+/** A scratch directory with a stand-in `wget` that serves local bytes by URL, as Maven Central would. */
+function scratch(served: Record<string, Buffer>) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3a-jars-"));
     const bin = path.join(dir, "bin");
-    const out = path.join(dir, "extra-jars");
-    const sparkJars = path.join(dir, "spark-jars");
     const repo = path.join(dir, "repo");
-    for (const d of [bin, out, sparkJars, repo]) fs.mkdirSync(d);
-    fs.writeFileSync(path.join(sparkJars, `hadoop-client-api-${hadoopInImage}.jar`), "");
-    const names: string[] = [];
-    for (const [url, bytes] of Object.entries(served)) {
-        const name = `f${names.length}`;
-        fs.writeFileSync(path.join(repo, name), bytes);
-        names.push(`${url}) cp "${path.join(repo, name)}" "$out" ;;`);
-    }
+    for (const d of [bin, repo]) fs.mkdirSync(d);
+    const cases = Object.entries(served).map(([url, bytes], i) => {
+        fs.writeFileSync(path.join(repo, `f${i}`), bytes);
+        return `${url}) cp "${path.join(repo, `f${i}`)}" "$out" ;;`;
+    });
     // wget -q -O <file> <url>
-    fs.writeFileSync(path.join(bin, "wget"), ["#!/bin/bash", 'out="$3"; url="$4"', 'case "$url" in', ...names, '*) echo "404 $url" >&2; exit 8 ;;', "esac"].join("\n"), { mode: 0o755 });
-    const script = s3aJarsScript(jars, { directory: out, sparkJarsDirectory: sparkJars, hadoopVersion: HADOOP_VERSION });
-    const r = spawnSync("bash", ["--noprofile", "--norc", "-c", script], { env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir }, encoding: "utf8" });
+    fs.writeFileSync(path.join(bin, "wget"), ["#!/bin/sh", 'out="$3"; url="$4"', 'case "$url" in', ...cases, '*) echo "404 $url" >&2; exit 8 ;;', "esac"].join("\n"), { mode: 0o755 });
+    const run = (shell: string, script: string, env: Record<string, string> = {}) =>
+        spawnSync(shell, shell === "bash" ? ["--noprofile", "--norc", "-c", script] : ["-c", script], { env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, ...env }, encoding: "utf8" });
+    return { dir, run, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the init container's script on local files. */
+function runScript(jars: MavenJar[], served: Record<string, Buffer>, hadoopInImage = HADOOP_VERSION) {
+    const s = scratch(served);
+    const out = path.join(s.dir, "extra-jars");
+    const sparkJars = path.join(s.dir, "spark-jars");
+    for (const d of [out, sparkJars]) fs.mkdirSync(d);
+    fs.writeFileSync(path.join(sparkJars, `hadoop-client-api-${hadoopInImage}.jar`), "");
+    const r = s.run("bash", s3aJarsScript(jars, { directory: out, sparkJarsDirectory: sparkJars, hadoopVersion: HADOOP_VERSION }));
     const present = fs.readdirSync(out).sort();
-    fs.rmSync(dir, { recursive: true, force: true });
+    s.done();
     return { status: r.status, stderr: `${r.stdout}${r.stderr}`, present };
+}
+
+/** Runs the Dockerfile's RUN step with /bin/sh on local files, its ARGs as the environment (as `docker build` gives them). */
+function runDockerfile(served: Record<string, Buffer>, args: Record<string, string> = {}) {
+    const s = scratch(served);
+    const jars = path.join(s.dir, "jars");
+    fs.mkdirSync(jars);
+    fs.writeFileSync(path.join(jars, `hadoop-client-api-${HADOOP_VERSION}.jar`), "");
+    const run = /^RUN (.*?)(?=^USER )/ms.exec(DOCKERFILE)![1].replace(/\\\n/g, "\n").replace("cd /opt/spark/jars", `cd "${jars}"`);
+    const env = Object.fromEntries(["HADOOP_VERSION", "HADOOP_AWS", "HADOOP_AWS_DIGEST", "SDK_BUNDLE", "AWS_SDK_BUNDLE_DIGEST"].map((k) => [k, args[k] ?? dockerArg(k) ?? ""]));
+    const r = s.run("sh", run, env);
+    const present = fs.readdirSync(jars).sort();
+    s.done();
+    return { status: r.status, output: `${r.stdout}${r.stderr}`, present };
 }
 
 describe("the S3A jars' check, run on local files", () => {
@@ -183,5 +203,38 @@ describe("the S3A jar digests in the stack config", () => {
         const e = await mustFail(() => renderStack({ stack: "dev", config }));
         expect(e.message).to.include(`invalid ${K}:s3aAwsSdkBundleDigest: got "sha256:1234";`);
         expectNothingRegistered(e);
+    });
+});
+
+describe("the Dockerfile's check, run on local files with /bin/sh", () => {
+    const hadoopAws = Buffer.from("hadoop-aws stand-in\n");
+    const bundle = Buffer.from("bundle stand-in\n");
+    const sha1 = (b: Buffer) => createHash("sha1").update(b).digest("hex");
+    const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+    const [hadoopUrl, bundleUrl] = [dockerArg("HADOOP_AWS")!, dockerArg("SDK_BUNDLE")!];
+
+    it("accepts jars matching the pins it is given, and refuses one that differs, leaving the build failed", () => {
+        const pins = { HADOOP_AWS_DIGEST: `sha1:${sha1(hadoopAws)}`, AWS_SDK_BUNDLE_DIGEST: `sha256:${sha256(bundle)}` };
+        const ok = runDockerfile({ [hadoopUrl]: hadoopAws, [bundleUrl]: bundle }, pins);
+        expect(ok.status, ok.output).to.equal(0);
+        expect(ok.present).to.include.members([`hadoop-aws-${HADOOP_VERSION}.jar`, `bundle-${AWS_SDK_V2_VERSION}.jar`]);
+        const bad = runDockerfile({ [hadoopUrl]: Buffer.from("tampered\n"), [bundleUrl]: bundle }, pins);
+        expect(bad.status).to.not.equal(0);
+        expect(bad.output).to.match(/FAILED/);
+    });
+
+    it("with its own default pin, refuses bytes that are not the real hadoop-aws 3.4.1 (whatever the server's .sha1 says)", () => {
+        const r = runDockerfile({ [hadoopUrl]: hadoopAws, [`${hadoopUrl}.sha1`]: Buffer.from(sha1(hadoopAws)), [bundleUrl]: bundle });
+        expect(r.status).to.not.equal(0);
+        expect(r.output).to.include(`hadoop-aws-${HADOOP_VERSION}.jar: FAILED`);
+    });
+
+    it("without a bundle pin, falls back to Maven Central's .sha1 and says so", () => {
+        const r = runDockerfile(
+            { [hadoopUrl]: hadoopAws, [bundleUrl]: bundle, [`${bundleUrl}.sha1`]: Buffer.from(sha1(bundle)) },
+            { HADOOP_AWS_DIGEST: `sha1:${sha1(hadoopAws)}`, AWS_SDK_BUNDLE_DIGEST: "" },
+        );
+        expect(r.status, r.output).to.equal(0);
+        expect(r.output).to.include(`no pinned digest for bundle-${AWS_SDK_V2_VERSION}.jar`);
     });
 });
