@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveSparkOperatorArgs, SparkOperatorArgs } from "./spark/args";
+import { createCleanupRelease } from "./spark/cleanup";
 import { createDataAccess } from "./spark/dataAccess";
 import { createEventLogBucket } from "./spark/eventLogBucket";
 import { createExampleJob } from "./spark/exampleJob";
@@ -23,7 +24,9 @@ export function sparkUiCommands(namespace: string, application: string): string[
  * and their service accounts with an EKS Pod Identity role that may write event logs, the
  * event-log bucket and the Spark History Server, and optionally the spark-pi example job.
  * Deploy it after SpotExecutorPool (`dependsOn: [pool]`) so that on destroy Spark's namespaces
- * and jobs go before the NodePools.
+ * and jobs go before the NodePools. On destroy a Helm pre-delete hook first deletes every
+ * SparkApplication and ScheduledSparkApplication in the job namespaces (kubectl-created ones
+ * too) while the operator still runs; then the operator goes.
  */
 export class SparkOperator extends pulumi.ComponentResource {
     /** Namespace the operator runs in. */
@@ -56,6 +59,9 @@ export class SparkOperator extends pulumi.ComponentResource {
         const serviceAccounts = createJobServiceAccounts(name, a, namespaces.jobs, logs.bucket, parent);
         const dataAccounts = createDataAccess(name, a, namespaces.jobs, logs.bucket, parent);
         const release = createOperatorRelease(name, a, namespaces.operator, [...namespaces.jobs, ...serviceAccounts, ...dataAccounts], parent);
+        // On destroy, before the operator and the job namespaces: its pre-delete hook deletes every
+        // SparkApplication and ScheduledSparkApplication, users' included, while the operator runs.
+        createCleanupRelease(name, a, namespaces.operator, [release, ...namespaces.jobs], parent);
         const historyServerService = createHistoryServer(name, a, namespaces.operator, logs.bucket, region, parent);
         if (a.example) {
             createExampleJob(name, a, a.example, logs.bucket, region, [release, serviceAccounts[0], logs.marker], parent);

@@ -94,7 +94,7 @@ export function poolArgs(c: StackConfig, cluster: Pick<SpotExecutorPoolArgs, "cl
 /** SparkOperator's arguments from the config and the other components' outputs. */
 export function sparkArgs(
     c: StackConfig,
-    from: Pick<SparkOperatorArgs, "clusterName" | "systemNodeSelector" | "systemTolerations" | "driverPlacement" | "executorPlacement">,
+    from: Pick<SparkOperatorArgs, "clusterName" | "kubernetesVersion" | "systemNodeSelector" | "systemTolerations" | "driverPlacement" | "executorPlacement">,
 ): SparkOperatorArgs {
     return {
         ...from,
@@ -182,6 +182,7 @@ export function validatePlatform(c: StackConfig, earlier: ConfigProblem[] = []):
             "spark",
             sparkArgs(c, {
                 clusterName: c.clusterName,
+                kubernetesVersion: c.kubernetesVersion,
                 driverPlacement: pools && placement(pools.driverPool),
                 executorPlacement: pools && placement(pools.executorPool),
             }),
@@ -208,6 +209,7 @@ export function deployPlatform(c: StackConfig, configProblems: ConfigProblem[] =
         "spark",
         sparkArgs(c, {
             clusterName: cluster.clusterName,
+            kubernetesVersion: cluster.kubernetesVersion,
             systemNodeSelector: cluster.systemNodeSelector,
             systemTolerations: cluster.systemTolerations,
             driverPlacement: pools.driverPlacement,

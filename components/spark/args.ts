@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { KARPENTER_NAMESPACE, SYSTEM_NODE_TAINT, systemNodeSelector, systemTolerations, Toleration } from "../karpenter/values";
 import { SparkPodPlacement } from "../pools/placement";
 import { SPARK_ROLE_KEY } from "../pools/specs";
-import { ArgChecker, CONTAINER_IMAGE, DNS1123_LABEL, requireArgsObject, SPARK_MEMORY } from "../validation";
+import { DEFAULT_KUBERNETES_VERSION } from "../karpenter/versions";
+import { ArgChecker, CONTAINER_IMAGE, DNS1123_LABEL, KUBERNETES_VERSION, requireArgsObject, SPARK_MEMORY } from "../validation";
 import { labelProblems, mayRunOnSpot, namespaceProblems, tolerationMatchProblems, tolerationProblems } from "../validation/kubernetes";
 import { physicalNameProblems, sparkOperatorNames } from "../validation/names";
 import { tagProblems } from "../validation/tags";
@@ -23,6 +24,12 @@ import { DEFAULT_SPARK_OPERATOR_VERSION, SPARK_OPERATOR_NAMESPACE } from "./valu
 export interface SparkOperatorArgs {
     /** Name of the EKS cluster, for the Pod Identity associations of the Spark and History Server service accounts. */
     clusterName: pulumi.Input<string>;
+    /**
+     * The cluster's Kubernetes minor (KarpenterCluster's kubernetesVersion output): picks the
+     * kubectl image of the teardown cleanup, which deletes every SparkApplication before the operator goes.
+     * @default "1.35"
+     */
+    kubernetesVersion?: pulumi.Input<string>;
     /**
      * Version of the Kubeflow spark-operator chart (https://kubeflow.github.io/spark-operator).
      * @default "2.5.2"
@@ -171,6 +178,7 @@ export interface DataAccessGrant {
 
 export interface ResolvedSparkOperatorArgs {
     clusterName: pulumi.Input<string>;
+    kubernetesVersion: pulumi.Input<string>;
     chartVersion: string;
     jobNamespaces: string[];
     sparkServiceAccountName: string;
@@ -217,6 +225,9 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
     const problems = check.problems;
     if (args.clusterName === undefined || args.clusterName === "") {
         check.fail("clusterName", args.clusterName, "the EKS cluster's name (KarpenterCluster's clusterName output)");
+    }
+    if (known(args.kubernetesVersion)) {
+        check.string("kubernetesVersion", args.kubernetesVersion, KUBERNETES_VERSION, 'a Kubernetes minor such as "1.35" (KarpenterCluster\'s kubernetesVersion output)');
     }
     const jobNamespaces = args.jobNamespaces ?? ["spark-jobs"];
     if (!Array.isArray(jobNamespaces) || jobNamespaces.length === 0) {
@@ -291,6 +302,7 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
     }
     const resolved: ResolvedSparkOperatorArgs = {
         clusterName: args.clusterName,
+        kubernetesVersion: args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
         chartVersion: String(chartVersion),
         jobNamespaces,
         sparkServiceAccountName: check.string("sparkServiceAccountName", args.sparkServiceAccountName ?? "spark", DNS1123_LABEL, "a DNS-1123 label"),

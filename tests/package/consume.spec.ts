@@ -90,6 +90,12 @@ describe("npm package: pack, install, consume from another Pulumi program", () =
             "dist/components/index.js",
             "dist/components/index.d.ts",
             "dist/components/catalog/instance-catalog.json",
+            // The teardown cleanup's local chart, next to the compiled file that resolves it.
+            "dist/components/spark/cleanup.js",
+            "dist/components/spark/cleanup-chart/Chart.yaml",
+            "dist/components/spark/cleanup-chart/values.yaml",
+            "dist/components/spark/cleanup-chart/templates/job.yaml",
+            "dist/components/spark/cleanup-chart/templates/rolebindings.yaml",
             "index.ts",
             "tsconfig.json",
             "components/index.ts",
@@ -143,5 +149,13 @@ describe("npm package: pack, install, consume from another Pulumi program", () =
         expect([app.metadata.namespace, app.spec.executor.nodeSelector["karpenter.sh/nodepool"]]).to.deep.equal(["etl", "etl-executors"]);
         expect((result.outputs.mlExecutorPlacement as any).nodeSelector).to.deep.equal({ "karpenter.sh/nodepool": "ml-executors", "karpenter-spark.io/spark-role": "executor" });
         expect(result.outputs.kubeconfig).to.equal("[secret]");
+    });
+
+    it("gives the cleanup Release the installed package's chart, by a path relative to the program's folder", () => {
+        const [cleanup] = ofType(result, "kubernetes:helm.sh/v3:Release").filter((x) => x.inputs.name === "spark-cleanup");
+        const chart = cleanup.inputs.chart as string;
+        expect(path.isAbsolute(chart)).to.equal(false);
+        expect(path.resolve(chart)).to.equal(path.join(consumer, "node_modules", "karpenter-spark", "dist", "components", "spark", "cleanup-chart"));
+        expect(fs.readdirSync(path.resolve(chart)).sort()).to.deep.equal(["Chart.yaml", "templates", "values.yaml"]);
     });
 });

@@ -1,6 +1,8 @@
 // Teardown and upgrades, proved on the dependency graph the SDK hands the engine: `pulumi
-// destroy` removes Spark's jobs and namespaces, then the NodePools and EC2NodeClass (waiting, in
-// the foreground, for their NodeClaims and instances), and only then Karpenter and what it runs on.
+// destroy` first uninstalls the cleanup release (its pre-delete hook deletes every SparkApplication
+// and ScheduledSparkApplication while the operator runs), then the operator and Spark's
+// namespaces, then the NodePools and EC2NodeClass (waiting, in the foreground, for their
+// NodeClaims and instances), and only then Karpenter and what it runs on.
 import { expect } from "chai";
 import { Registration } from "../../tools/mocks";
 import { RenderError, RenderResult } from "../../tools/render";
@@ -68,6 +70,46 @@ for (const stack of ["dev", "prod"]) {
             }
             for (const app of ofType(r, "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication")) {
                 expect(g.dependsOn(app, operator)).to.equal(true);
+            }
+        });
+
+        it("uninstalls the cleanup release first: after it nothing Spark runs is left, and the operator is still up while its hook runs", () => {
+            const cleanup = one(r, "kubernetes:helm.sh/v3:Release", "spark-cleanup");
+            const operator = one(r, "kubernetes:helm.sh/v3:Release", "spark-operator");
+            expect(g.dependsOn(cleanup, operator), "cleanup before the operator").to.equal(true);
+            expect(g.dependsOn(operator, cleanup), "the operator must not wait for the cleanup").to.equal(false);
+            for (const ns of ofType(r, "kubernetes:core/v1:Namespace")) {
+                expect(g.dependsOn(cleanup, ns), `cleanup before ${ns.name}`).to.equal(true);
+            }
+            for (const o of karpenterObjects) {
+                expect(g.dependsOn(operator, o), `operator before ${o.name}`).to.equal(true);
+            }
+            // Nothing else Spark waits for the cleanup: it is among the first deletions.
+            const dependents = r.registrations.filter((x) => x !== cleanup && g.dependsOn(x, cleanup));
+            expect(dependents.map((x) => x.name)).to.deep.equal([]);
+        });
+
+        it("destroys in the order: cleanup, operator, NodePools in the foreground, Karpenter, cluster", () => {
+            const order = g.deletionOrder().map((x) => x.name);
+            const at = (name: string) => {
+                expect(order, name).to.include(name);
+                return order.indexOf(name);
+            };
+            const chain = [
+                ["spark-cleanup"],
+                ["spark-operator"],
+                ["spark-pools-drivers", "spark-pools-executors"],
+                ["spark-pools-node-class"],
+                ["cluster-karpenter"],
+                ["cluster-karpenter-crd"],
+                ["cluster-system", "cluster-eks"],
+            ];
+            for (let i = 1; i < chain.length; i++) {
+                for (const before of chain[i - 1]) {
+                    for (const after of chain[i]) {
+                        expect(at(before), `${before} before ${after}`).to.be.lessThan(at(after));
+                    }
+                }
             }
         });
 
