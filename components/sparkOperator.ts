@@ -61,7 +61,7 @@ export class SparkOperator extends pulumi.ComponentResource {
         const release = createOperatorRelease(name, a, namespaces.operator, [...namespaces.jobs, ...serviceAccounts, ...dataAccounts], parent);
         // On destroy, before the operator and the job namespaces: its pre-delete hook deletes every
         // SparkApplication and ScheduledSparkApplication, users' included, while the operator runs.
-        createCleanupRelease(name, a, namespaces.operator, [release, ...namespaces.jobs], parent);
+        createCleanupRelease(name, a, { operator: release, operatorNamespace: namespaces.operator, jobNamespaces: namespaces.jobs }, parent);
         const historyServerService = createHistoryServer(name, a, namespaces.operator, logs.bucket, region, parent);
         if (a.example) {
             createExampleJob(name, a, a.example, logs.bucket, region, [release, serviceAccounts[0], logs.marker], parent);

@@ -190,8 +190,7 @@ export function cleanupChartPath(cwd: string = process.cwd()): string {
 export function createCleanupRelease(
     name: string,
     a: ResolvedSparkOperatorArgs,
-    operatorNamespace: k8s.core.v1.Namespace,
-    dependsOn: pulumi.Resource[],
+    after: { operator: k8s.helm.v3.Release; operatorNamespace: k8s.core.v1.Namespace; jobNamespaces: k8s.core.v1.Namespace[] },
     parent: pulumi.Resource,
 ): k8s.helm.v3.Release {
     const t = cleanupTimeouts(a.jobNamespaces.length);
@@ -210,10 +209,10 @@ export function createCleanupRelease(
             name: CLEANUP_RELEASE,
             chart: cleanupChartPath(),
             version: CLEANUP_CHART_VERSION,
-            namespace: operatorNamespace.metadata.name,
+            namespace: after.operatorNamespace.metadata.name,
             values,
             timeout: t.releaseTimeoutSeconds,
         },
-        { parent, dependsOn: [operatorNamespace, ...dependsOn] },
+        { parent, dependsOn: [after.operator, after.operatorNamespace, ...after.jobNamespaces] },
     );
 }

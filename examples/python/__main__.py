@@ -28,6 +28,7 @@ pools = ks.SpotExecutorPool(
 spark = ks.SparkOperator(
     "spark",
     cluster_name=cluster.cluster_name,
+    kubernetes_version=cluster.kubernetes_version,
     deploy_example=True,
     driver_placement=pools.driver_placement,
     executor_placement=pools.executor_placement,

@@ -45,6 +45,7 @@ const spark = new SparkOperator(
     "spark",
     {
         clusterName: cluster.clusterName,
+        kubernetesVersion: cluster.kubernetesVersion,
         jobNamespaces: ["etl", "ml"],
         systemNodeSelector: cluster.systemNodeSelector,
         systemTolerations: cluster.systemTolerations,

@@ -46,6 +46,8 @@ describe("blast radius: one setting changed, everything else untouched", () => {
             ["cluster-eks", ["corednsAddonOptions", "kubeProxyAddonOptions", "version", "vpcCniOptions"]],
             ["cluster-pod-identity-agent", ["addonVersion"]],
             ["cluster-system", ["version"]],
+            // The teardown cleanup's kubectl image follows the minor (an in-place Helm upgrade; its hook runs only on delete).
+            ["spark-cleanup", ["values"]],
             // The pinned AMI release resolves to the new minor's image IDs (annotation only; the alias stays).
             ["spark-pools-node-class", ["metadata"]],
         ]);

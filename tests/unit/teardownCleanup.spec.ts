@@ -166,7 +166,7 @@ for (const stack of ["dev", "prod"]) {
             const r = await rendered(stack);
             const release = one(r, "kubernetes:helm.sh/v3:Release", "spark-cleanup");
             const inputs = release.inputs as any;
-            const jobNamespaces = one(r, "kubernetes:helm.sh/v3:Release", "spark-operator").inputs.values.spark.jobNamespaces as string[];
+            const jobNamespaces = (one(r, "kubernetes:helm.sh/v3:Release", "spark-operator").inputs.values as any).spark.jobNamespaces as string[];
             expect([inputs.name, inputs.namespace, inputs.version, inputs.chart]).to.deep.equal([CLEANUP_RELEASE, SPARK_OPERATOR_NAMESPACE, CLEANUP_CHART_VERSION, cleanupChartPath()]);
             expect(inputs.values.jobNamespaces).to.deep.equal(jobNamespaces);
             expect(inputs.timeout).to.equal(cleanupTimeouts(jobNamespaces.length).releaseTimeoutSeconds);
