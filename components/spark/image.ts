@@ -43,7 +43,7 @@ export const DEFAULT_SPARK_IMAGE = `${SPARK_IMAGE.repository}:${SPARK_IMAGE.tag}
 
 /** Hadoop in Spark 4.0's distribution (spark-4.0.x-bin-hadoop3: pom.xml hadoop.version). */
 export const HADOOP_VERSION = SPARK_IMAGE.hadoopVersion;
-/** The AWS SDK v2 bundle hadoop-aws 3.4.1 is built against (hadoop-project-3.4.1.pom aws-java-sdk-v2.version). */
+/** The AWS SDK v2 bundle hadoop-aws 3.4.1 is built against (hadoop-project-3.4.1.pom aws-java-sdk-v2.version; HADOOP-19082, https://github.com/apache/hadoop/pull/6568). */
 export const AWS_SDK_V2_VERSION = "2.24.6";
 
 /** A digest written "<algorithm>:<lowercase hex>" for coreutils' sha1sum, sha256sum or sha512sum, e.g. "sha256:" and 64 hex digits. */
