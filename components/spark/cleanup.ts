@@ -57,8 +57,10 @@ export function kubectlImage(kubernetesVersion: string): { image: string; within
  * How long each kubectl call waits for its objects to be gone. The operator (2.5.2) puts no
  * finalizer on them: deleting one only deletes its driver pod, UI Service and Ingress
  * (kubeflow/spark-operator v2.5.2 internal/controller/sparkapplication/controller.go,
- * handleSparkApplicationDeletion), so a delete takes seconds, whatever the job's length; the
- * foreground cascade adds the owned runs of a ScheduledSparkApplication.
+ * handleSparkApplicationDeletion). The driver pod carries an ownerReference with
+ * blockOwnerDeletion (pkg/util/sparkapplication.go, GetOwnerReference), so the foreground delete
+ * ends when the driver pod has terminated: its grace period (30 s unless the job sets one), not
+ * the job's length; for a ScheduledSparkApplication, when the runs it owns are gone.
  */
 export const CLEANUP_WAIT_SECONDS = 300;
 /** Scheduling the hook pod on a system node and pulling the image (one attempt). */
