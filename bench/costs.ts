@@ -52,7 +52,7 @@ async function main() {
         return;
     }
     const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
-    const header = ["stack", "workload", "per run (Spot band)", "EC2 per run", "x lower bound (time x packing x type)", "CPU util (executor nodes)", "mem util", "types driver/executor", "On-Demand only", "CA Spot", "EMR on EKS", "EMR Serverless", "always-on OD (1 run/day)"];
+    const header = ["stack", "workload", "per run (Spot band)", "EC2 per run", "x lower bound (time x packing x type)", "CPU util (executor nodes)", "mem util", "types driver/executor (per executor NodeClaim: types/families, fewest)", "On-Demand only", "CA Spot", "EMR on EKS", "EMR Serverless", "always-on OD (1 run/day)"];
     console.log(`| ${header.join(" | ")} |\n|${header.map(() => "---").join("|")}|`);
     for (const row of rows) {
         const e = row.estimate;
@@ -70,7 +70,7 @@ async function main() {
                 `${e.ratioToLowerBound.toFixed(2)} (${d.billedTime.toFixed(2)} x ${d.packing.toFixed(2)} x ${d.typePremium.toFixed(2)})`,
                 `${e.cpuUtilizationPct.toFixed(1)}% (${e.pools.find((p) => p.role === "executor")!.cpuUtilizationPct.toFixed(1)}%)`,
                 `${e.memoryUtilizationPct.toFixed(0)}%`,
-                `${e.instanceTypesLaunchable.driver}/${e.instanceTypesLaunchable.executor}`,
+                `${e.instanceTypesLaunchable.driver}/${e.instanceTypesLaunchable.executor} (${e.instanceTypesPerNodeClaim.executor.types}/${e.instanceTypesPerNodeClaim.executor.families})`,
                 usd(e.baselines.onDemandOnly),
                 usd(e.baselines.clusterAutoscalerSpot),
                 usd(e.baselines.emrOnEks),

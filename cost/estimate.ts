@@ -140,6 +140,9 @@ export interface NodeLine {
     memoryGiB: number;
     spotSavingsPct?: number;
     interruptionBand?: string;
+    /** The fewest instance types, and families, any of these NodeClaims may become (what Karpenter hands EC2). */
+    nodeClaimTypes: number;
+    nodeClaimFamilies: number;
 }
 
 export interface BilledTime {
@@ -169,6 +172,8 @@ export interface PoolEstimate {
     costPerRun: { low: number; high: number };
     cpuUtilizationPct: number;
     memoryUtilizationPct: number;
+    /** The fewest instance types and families any of the pool's NodeClaims for this run may become. */
+    typesPerNodeClaim: { types: number; families: number };
 }
 
 export interface LineItem {
@@ -195,6 +200,8 @@ export interface JobEstimate {
     cpuUtilizationPct: number;
     memoryUtilizationPct: number;
     instanceTypesLaunchable: { driver: number; executor: number };
+    /** The fewest instance types (and families) one NodeClaim of each pool may become in this run: Spot diversity per launch. */
+    instanceTypesPerNodeClaim: { driver: { types: number; families: number }; executor: { types: number; families: number } };
     baselines: Baselines;
     /** For the baselines' detail: the always-on node set. */
     staticCluster: { nodes: string[]; usdPerHour: number; extrasPerRun: number };
@@ -362,8 +369,10 @@ function poolRun(pool: PoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionP
     const lines = new Map<string, NodeLine>();
     let low = 0;
     let high = 0;
+    const diversity = (n: Packing["nodes"][number]) => ({ types: n.options.length, families: new Set(n.options.map((x) => x.type.family)).size });
     for (const n of packing.nodes) {
         const pco = priceCapacityOptimized(n.options, catalog.interruptionBands);
+        const d = diversity(n);
         low += n.offering.usdPerHour;
         high += pco.usdPerHour;
         const key = `${n.offering.type.name}/${n.offering.capacityType}/${pco.type.name}`;
@@ -377,7 +386,11 @@ function poolRun(pool: PoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionP
             memoryGiB: n.offering.type.memoryMiB / 1024,
             spotSavingsPct: n.offering.savingsPct,
             interruptionBand: n.offering.interruptionBand,
+            nodeClaimTypes: d.types,
+            nodeClaimFamilies: d.families,
         };
+        line.nodeClaimTypes = Math.min(line.nodeClaimTypes, d.types);
+        line.nodeClaimFamilies = Math.min(line.nodeClaimFamilies, d.families);
         line.count++;
         lines.set(key, line);
     }
@@ -399,6 +412,9 @@ function poolRun(pool: PoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionP
             costPerRun: { low: (low * time.totalMinutes) / 60, high: (high * time.totalMinutes) / 60 },
             cpuUtilizationPct: u.allocCpu ? (100 * u.cpu) / u.allocCpu : 0,
             memoryUtilizationPct: u.allocMemory ? (100 * u.memory) / u.allocMemory : 0,
+            typesPerNodeClaim: packing.nodes.length
+                ? packing.nodes.map(diversity).reduce((a, b) => ({ types: Math.min(a.types, b.types), families: Math.min(a.families, b.families) }))
+                : { types: 0, families: 0 },
         },
     };
 }
@@ -668,6 +684,7 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
         cpuUtilizationPct: u.allocCpu ? (100 * u.cpu) / u.allocCpu : 0,
         memoryUtilizationPct: u.allocMemory ? (100 * u.memory) / u.allocMemory : 0,
         instanceTypesLaunchable: { driver: runs[0].estimate.allowedTypes.length, executor: runs[1].estimate.allowedTypes.length },
+        instanceTypesPerNodeClaim: { driver: runs[0].estimate.typesPerNodeClaim, executor: runs[1].estimate.typesPerNodeClaim },
         baselines: {
             onDemandOnly: onDemandPerRun,
             staticOnDemand: staticPerRun,

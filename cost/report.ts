@@ -34,6 +34,7 @@ export function estimateJson(estimates: JobEstimate[], idle: IdleFloor, runsPerD
             cpuUtilizationPct: e.cpuUtilizationPct,
             memoryUtilizationPct: e.memoryUtilizationPct,
             instanceTypesLaunchable: e.instanceTypesLaunchable,
+            instanceTypesPerNodeClaim: e.instanceTypesPerNodeClaim,
             baselines: e.baselines,
             staticCluster: e.staticCluster,
             clusterAutoscalerGroup: e.clusterAutoscalerGroup,
@@ -80,6 +81,7 @@ export function formatEstimate(e: JobEstimate, idle: IdleFloor, runsPerDay: numb
                     ? ` .. ${n.pcoInstanceType} at ${usd(n.pcoUsdPerHour ?? 0)}/h (price-capacity-optimized estimate); Spot ${n.spotSavingsPct}% off, interruption ${n.interruptionBand}`
                     : "";
             lines.push(`  ${n.count} x ${n.instanceType} (${n.vcpu} vCPU, ${n.memoryGiB} GiB) ${n.capacityType} at ${usd(n.usdPerHour)}/h${spot}`);
+            lines.push(`    each of these NodeClaims may become any of ${n.nodeClaimTypes}+ instance types of ${n.nodeClaimFamilies}+ families`);
         }
         lines.push(
             `  billed ${t.totalMinutes.toFixed(1)} min per node = ${t.launchToReadySeconds}s launch to Ready + ${t.imagePullSeconds}s image pull${t.s3aJarsFetchSeconds ? ` + ${t.s3aJarsFetchSeconds}s S3A jars` : ""} + ${t.jobMinutes} min job + ${t.consolidateAfterMinutes} min until the empty node goes (consolidateAfter, ${t.consolidationPolicy})`,

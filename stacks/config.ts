@@ -276,7 +276,7 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
         description: "Executor instances must be of a generation greater than this.",
         allowed: "a whole number from 0 to 20",
         schema: { type: "integer", minimum: 0, maximum: 20 },
-        default: 2,
+        default: 4,
     },
     executorInstanceFamilies: {
         type: "array",

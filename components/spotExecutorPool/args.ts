@@ -53,9 +53,11 @@ export interface SpotExecutorPoolArgs {
      */
     executorInstanceCategories?: InstanceCategory[];
     /**
-     * Executors run on instance generations greater than this (Karpenter's Gt operator), leaving
-     * out old, slow and scarce types.
-     * @default 2
+     * Executors run on instance generations greater than this (Karpenter's Gt operator). 4 leaves
+     * the Xen-based c4/m4/r4 and older out: the c, m and r families from generation 5 on are built
+     * on the Nitro System. Among a NodeClaim's types they are also what price-capacity-optimized
+     * would otherwise pick for its low interruption band at up to 1.7x the cheapest type's price.
+     * @default 4
      */
     executorGenerationGreaterThan?: number;
     /** Instance families the executor pool is limited to, e.g. ["m7i", "r7i"]; unrestricted when unset. */
@@ -86,9 +88,12 @@ export interface SpotExecutorPoolArgs {
      */
     executorMinInstanceFamilies?: number;
     /**
-     * Largest executor instance, in vCPUs. 64 (16xlarge) lets memory-heavy executors fill r nodes
-     * (15 of 4 cores and 28g on 64 vCPUs) while one Spot interruption takes at most one such node.
-     * @default 64
+     * Largest executor instance, in vCPUs. 32 (8xlarge): one Spot interruption takes at most 32
+     * cores of executors, and a NodeClaim's types stay of like size and price, so what
+     * price-capacity-optimized launches costs about what the cheapest type would (bench:costs).
+     * Memory-heavy executors (7 GiB per core) fill 7 of 8 cores of an r 8xlarge; 64 packs them
+     * 15 of 16 but launches dearer types.
+     * @default 32
      */
     executorMaxInstanceVcpus?: number;
     /**
@@ -143,8 +148,8 @@ export interface SpotExecutorPoolArgs {
      */
     driverInstanceCategories?: InstanceCategory[];
     /**
-     * Drivers run on instance generations greater than this.
-     * @default 2
+     * Drivers run on instance generations greater than this: Nitro-based types only, as for executors.
+     * @default 4
      */
     driverGenerationGreaterThan?: number;
     /**
@@ -297,13 +302,17 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         role: SparkRole.Executor,
         capacityTypes: executorCapacityTypes,
         categories: check.listOf("executorInstanceCategories", args.executorInstanceCategories ?? ["c", "m", "r"], InstanceCategory),
-        generationGreaterThan: check.integer("executorGenerationGreaterThan", args.executorGenerationGreaterThan ?? 2, 0, 20),
+        // Generation 5+ c/m/r types are Nitro-based (https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html).
+        generationGreaterThan: check.integer("executorGenerationGreaterThan", args.executorGenerationGreaterThan ?? 4, 0, 20),
         families: optionalList("executorInstanceFamilies", args.executorInstanceFamilies, FAMILY, '["m7i", "r7i"]'),
         sizes: optionalList("executorInstanceSizes", args.executorInstanceSizes, SIZE, '["2xlarge", "4xlarge"]'),
         architectures: check.listOf("executorArchitectures", args.executorArchitectures ?? [Architecture.Amd64], Architecture),
+        // "Be flexible across at least 10 instance types" (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html).
         minInstanceTypes: check.integer("executorMinInstanceTypes", args.executorMinInstanceTypes ?? 10, 1, 50),
+        // Karpenter's Spot example keeps 5 families per launch (https://karpenter.sh/docs/concepts/nodepools/#min-values; aws/karpenter-provider-aws examples/v1/min-values-family.yaml).
         minInstanceFamilies: check.integer("executorMinInstanceFamilies", args.executorMinInstanceFamilies ?? 5, 1, 30),
-        maxInstanceVcpus: check.integer("executorMaxInstanceVcpus", args.executorMaxInstanceVcpus ?? 64, 2, 896),
+        // bench:costs: at 32 vCPUs the price-capacity-optimized estimate is the cheapest type (1.00x), at 64 it is 1.65-1.86x.
+        maxInstanceVcpus: check.integer("executorMaxInstanceVcpus", args.executorMaxInstanceVcpus ?? 32, 2, 896),
         excludeMetal: true,
         cpuLimit: check.positiveNumber("executorCpuLimit", args.executorCpuLimit ?? 1000, "1000"),
         memoryLimitGi:
@@ -324,7 +333,7 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         role: SparkRole.Driver,
         capacityTypes: driverCapacityTypes,
         categories: check.listOf("driverInstanceCategories", args.driverInstanceCategories ?? ["c", "m", "r"], InstanceCategory),
-        generationGreaterThan: check.integer("driverGenerationGreaterThan", args.driverGenerationGreaterThan ?? 2, 0, 20),
+        generationGreaterThan: check.integer("driverGenerationGreaterThan", args.driverGenerationGreaterThan ?? 4, 0, 20),
         architectures: check.listOf("driverArchitectures", args.driverArchitectures ?? [Architecture.Amd64], Architecture),
         excludeMetal: true,
         cpuLimit: check.positiveNumber("driverCpuLimit", args.driverCpuLimit ?? 100, "100"),

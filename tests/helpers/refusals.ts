@@ -138,7 +138,7 @@ export const COMPONENT_CASES: ComponentCase[] = [
     ["more instance types than one family has", pools({ executorInstanceCategories: ["c"], executorInstanceFamilies: ["c7i"], executorMinInstanceTypes: 50 }), "executorMinInstanceTypes", "50"],
     ["fewer families than the minimum number of families", pools({ executorInstanceFamilies: ["c7i", "m7i"], executorMinInstanceTypes: 1 }), "executorMinInstanceFamilies", "5"],
     ["a CPU limit below the smallest node", pools({ executorInstanceSizes: ["4xlarge"], executorCpuLimit: 8 }), "executorCpuLimit", "8"],
-    ["sizes too small for a Spark pod", pools({ executorInstanceCategories: ["t"], executorInstanceSizes: ["nano", "micro"], executorMinInstanceTypes: 1 }), "executorInstanceSizes", q("1000m CPU, 896 MiB")],
+    ["sizes too small for a Spark pod", pools({ executorInstanceCategories: ["t"], executorGenerationGreaterThan: 2, executorInstanceSizes: ["nano", "micro"], executorMinInstanceTypes: 1 }), "executorInstanceSizes", q("1000m CPU, 896 MiB")],
     // SpotExecutorPool: disruption budgets
     ["a budget schedule without a duration", pools({ executorDisruptionBudgets: [{ nodes: "0", schedule: "0 9 * * mon-fri" }] }), "executorDisruptionBudgets[0].duration", q("0 9 * * mon-fri")],
     ["a cron minute of 61", pools({ executorDisruptionBudgets: [{ nodes: "0", schedule: "61 * * * *", duration: "8h" }] }), "executorDisruptionBudgets[0].schedule", q("61 * * * *")],

@@ -24,7 +24,7 @@ describe("stack configuration", () => {
 
     it("reads dev as a small, cheap stack", () => {
         const c = parseStackConfig(readStackConfig("dev"), "karpenter-spark", "dev");
-        expect(c).to.include({ region: "us-west-2", clusterName: "karpenter-spark-dev", executorCpuLimit: 100, natGateways: "Single", systemNodeCount: 1 });
+        expect(c).to.include({ region: "us-west-2", clusterName: "karpenter-spark-dev", executorCpuLimit: 256, natGateways: "Single", systemNodeCount: 1 });
         expect(c).to.include({ deletionProtection: false, protectEventLogs: false, highAvailability: false, deployExampleJob: true });
         expect(c.executorInstanceCategories).to.deep.equal(["c", "m", "r"]);
         expect(c.executorCapacityTypes).to.deep.equal(["spot"]);
@@ -40,7 +40,7 @@ describe("stack configuration", () => {
     it("applies every default when only the region is set", () => {
         const c = parseStackConfig({ "aws:region": "eu-west-1" }, "karpenter-spark", "qa");
         expect(c).to.include({ clusterName: "karpenter-spark-qa", kubernetesVersion: "1.35", karpenterVersion: "1.14.1", sparkOperatorVersion: "2.5.2" });
-        expect(c).to.include({ executorCpuLimit: 1000, executorGenerationGreaterThan: 2, executorConsolidateAfter: "1m", executorExpireAfter: "720h" });
+        expect(c).to.include({ executorCpuLimit: 1000, executorGenerationGreaterThan: 4, executorConsolidateAfter: "1m", executorExpireAfter: "720h" });
         expect(c.executorInstanceFamilies).to.equal(undefined);
         expect(c.executorMemoryLimitGi).to.equal(undefined);
         expect(c.executorTerminationGracePeriod).to.equal(undefined);

@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { stringify } from "yaml";
 import { EstimateError, InstanceType, loadCatalog, regionPricing } from "../../cost/catalog";
 import {
     ASSUMPTIONS,
@@ -94,11 +97,14 @@ describe("cost: packing honours minValues on every key (bug 1)", () => {
 });
 
 describe("cost: pods that do not fit are refused, not priced (bug 2)", () => {
+    // Twice large-shuffle's executors: 14 nodes of 32 vCPUs, more than dev's 256-vCPU executor ceiling.
+    const tooLarge = (): Workload => ({ ...workload("large-shuffle"), name: "twice-large-shuffle", executor: { ...workload("large-shuffle").executor, instances: 96 } });
+
     it("names the pod and the CPU limit", async () => {
         let err: unknown;
-        await estimate("dev", "medium-etl").catch((x) => (err = x));
+        await estimate("dev", tooLarge()).catch((x) => (err = x));
         expect(err).to.be.instanceOf(EstimateError);
-        expect((err as Error).message).to.match(/^pod exec-\d+ does not fit NodePool \S+-executors: the pool's CPU limit \(100 vCPUs\) is reached/);
+        expect((err as Error).message).to.match(/^pod exec-\d+ does not fit NodePool \S+-executors: the pool's CPU limit \(256 vCPUs\) is reached/);
     });
 
     it("names the pod no allowed type holds, with the largest allocatable", async () => {
@@ -112,9 +118,13 @@ describe("cost: pods that do not fit are refused, not priced (bug 2)", () => {
 
     it("the CLI exits 2 with one line naming the pod", function () {
         this.timeout(120000);
-        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(__dirname, "../../tools/estimate.ts"), "dev", "--workload", "large-shuffle"], {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "estimate-"));
+        const file = path.join(dir, "twice-large-shuffle.yaml");
+        fs.writeFileSync(file, stringify(tooLarge()));
+        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(__dirname, "../../tools/estimate.ts"), "dev", "--workload", file], {
             encoding: "utf8",
         });
+        fs.rmSync(dir, { recursive: true, force: true });
         expect(r.status, r.stderr).to.equal(2);
         expect(r.stdout).to.equal("");
         expect(r.stderr.trim().split("\n")).to.have.length(1);

@@ -35,8 +35,8 @@ describe("plan: markers from real config changes", () => {
     it("dev, ~: executorCpuLimit only updates the executor NodePool", async () => {
         const p = await planOf("dev", { executorCpuLimit: "200" });
         expect(summary(p)).to.deep.equal(["update spark-pools-executors"]);
-        expect(p.steps[0].changes).to.deep.equal([{ path: "spec.limits.cpu", old: "100", new: "200", replaces: undefined }]);
-        expect(formatPlan(p)).to.match(/^~  kubernetes:karpenter\.sh\/v1:NodePool  spark-pools-executors\n {5}~  spec\.limits\.cpu: "100" => "200"/m);
+        expect(p.steps[0].changes).to.deep.equal([{ path: "spec.limits.cpu", old: "256", new: "200", replaces: undefined }]);
+        expect(formatPlan(p)).to.match(/^~  kubernetes:karpenter\.sh\/v1:NodePool  spark-pools-executors\n {5}~  spec\.limits\.cpu: "256" => "200"/m);
     });
 
     it("prod, ~: driverCpuLimit only updates the driver NodePool", async () => {
@@ -201,7 +201,7 @@ describe("plan: --set and --against", () => {
     it("plans against another stack with the URNs lined up (dev against prod changes, creates and deletes nothing wholesale)", async () => {
         const p = await plan({ stack: "dev", against: "prod" });
         expect(p.against).to.equal("stack prod");
-        expect(step(p, "kubernetes:karpenter.sh/v1:NodePool", "spark-pools-executors").changes.map((c) => [c.path, c.old, c.new])).to.deep.include(["spec.limits.cpu", "1000", "100"]);
+        expect(step(p, "kubernetes:karpenter.sh/v1:NodePool", "spark-pools-executors").changes.map((c) => [c.path, c.old, c.new])).to.deep.include(["spec.limits.cpu", "1000", "256"]);
         expect(p.steps.filter((s) => s.op === "create").map((s) => s.name)).to.deep.equal(["spark-pi"]);
     });
 

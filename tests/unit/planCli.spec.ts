@@ -26,7 +26,7 @@ describe("plan, blast-radius and policy commands", function () {
         const r = run("plan", "dev", "--set", "executorCpuLimit=200", "--json");
         expect(r.code, r.stderr).to.equal(0);
         const plan = JSON.parse(r.stdout);
-        expect(plan.steps.map((s: any) => [s.op, s.name, s.changes])).to.deep.equal([["update", "spark-pools-executors", [{ path: "spec.limits.cpu", old: "100", new: "200" }]]]);
+        expect(plan.steps.map((s: any) => [s.op, s.name, s.changes])).to.deep.equal([["update", "spark-pools-executors", [{ path: "spec.limits.cpu", old: "256", new: "200" }]]]);
         expect(plan.sets).to.deep.equal({ "karpenter-spark:executorCpuLimit": "200" });
     });
 

@@ -55,14 +55,15 @@ describe("SpotExecutorPool (mocked)", () => {
 
         it("gives executors the seed's requirements and limits, and disruption that never evicts them for cost", () => {
             const e = p.executorPool;
-            // Diversity by family, not category; at most 16xlarge; no bare metal (bench:costs).
+            // Diversity by family, not category; at most 8xlarge; Nitro generations; no bare metal (bench:costs).
             expect(req(e, "karpenter.k8s.aws/instance-category")).to.deep.equal({ key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m", "r"] });
             expect(req(e, "karpenter.k8s.aws/instance-family")).to.deep.equal({ key: "karpenter.k8s.aws/instance-family", operator: "Exists", minValues: 5 });
-            expect(req(e, "karpenter.k8s.aws/instance-cpu")).to.deep.equal({ key: "karpenter.k8s.aws/instance-cpu", operator: "Lt", values: ["65"] });
+            expect(req(e, "karpenter.k8s.aws/instance-cpu")).to.deep.equal({ key: "karpenter.k8s.aws/instance-cpu", operator: "Lt", values: ["33"] });
             expect(req(e, "karpenter.k8s.aws/instance-size").operator).to.equal("NotIn");
             expect(req(e, "karpenter.k8s.aws/instance-size").values).to.include.members(["metal", "metal-24xl", "metal-48xl"]);
             expect(req(p.driverPool, "karpenter.k8s.aws/instance-size").values).to.include("metal");
-            expect(req(e, "karpenter.k8s.aws/instance-generation")).to.deep.equal({ key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["2"] });
+            expect(req(e, "karpenter.k8s.aws/instance-generation")).to.deep.equal({ key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["4"] });
+            expect(req(p.driverPool, "karpenter.k8s.aws/instance-generation").values).to.deep.equal(["4"]);
             expect(req(e, "kubernetes.io/arch").values).to.deep.equal(["amd64"]);
             expect(req(e, "node.kubernetes.io/instance-type")).to.deep.equal({ key: "node.kubernetes.io/instance-type", operator: "Exists", minValues: 10 });
             expect(e.spec.limits).to.deep.equal({ cpu: "1000" });

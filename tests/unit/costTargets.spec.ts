@@ -1,0 +1,112 @@
+// Issue 17's measured targets, recomputed from the estimator on prod's pools for the three reference
+// workloads: a default change that breaks one fails here. Targets the defaults do not meet are
+// pinned at the best reached (README "Defaults chosen from the benchmark" says why), so a change
+// can only improve them; the last tests show the trade-off that keeps them unmet.
+import { expect } from "chai";
+import { nodeLabels, nodePoolSpec } from "../../components/catalog/scheduling";
+import { nodePoolManifest, NodePoolInput } from "../../components/pools/specs";
+import { resolveSpotExecutorPoolArgs, SpotExecutorPoolArgs } from "../../components/spotExecutorPool/args";
+import { loadCatalog, regionPricing } from "../../cost/catalog";
+import { estimateJob, JobEstimate, PoolSpec, stackFacts, StackFacts } from "../../cost/estimate";
+import { regionServicePrices } from "../../cost/services";
+import { loadWorkload, Workload } from "../../cost/spark";
+import { resolveWorkload } from "../../tools/estimate";
+import { rendered } from "../helpers/render";
+
+const catalog = loadCatalog();
+const REFERENCE = ["spark-pi", "medium-etl", "large-shuffle"] as const;
+type Name = (typeof REFERENCE)[number];
+const workload = (name: string): Workload => loadWorkload(resolveWorkload(name));
+
+function estimateAll(facts: StackFacts, adjust: (w: Workload) => Workload = (w) => w): Record<Name, JobEstimate> {
+    const pricing = regionPricing(catalog, facts.region);
+    const services = regionServicePrices(facts.region, catalog.onDemandMultipliers[facts.region]);
+    return Object.fromEntries(REFERENCE.map((n) => [n, estimateJob(facts, adjust(workload(n)), catalog, pricing, services)])) as Record<Name, JobEstimate>;
+}
+
+/** prod's facts with the pools SpotExecutorPool builds from these arguments instead of the defaults. */
+function withPools(facts: StackFacts, args: Partial<SpotExecutorPoolArgs>): StackFacts {
+    const r = resolveSpotExecutorPoolArgs("spark", { clusterName: "c", nodeRoleName: "n", region: facts.region, executorCpuLimit: 1000, driverCpuLimit: 200, ...args });
+    const spec = (i: NodePoolInput): PoolSpec => ({ ...nodePoolSpec(nodePoolManifest(i)), consolidationPolicy: i.consolidationPolicy, expireAfter: i.expireAfter, budgets: i.budgets });
+    return { ...facts, pools: [spec(r.driverPool), spec(r.executorPool)] };
+}
+
+describe("cost targets: the defaults on prod's reference workloads (issue 17, bench:costs)", function () {
+    this.timeout(120_000);
+    let facts: StackFacts;
+    let e: Record<Name, JobEstimate>;
+
+    before(async () => {
+        const r = await rendered("prod");
+        facts = stackFacts("prod", r.region, r.registrations);
+        e = estimateAll(facts);
+    });
+
+    it("the 30+ minute workloads cost at most 1.10x the lower bound at the band's upper end", () => {
+        for (const n of ["medium-etl", "large-shuffle"] as const) {
+            expect(e[n].workload.durationMinutes, n).to.be.at.least(30);
+            expect(e[n].ratioToLowerBound, n).to.be.at.most(1.1);
+            // The upper end is what the ratio uses: price-capacity-optimized, not the cheapest type.
+            expect(e[n].costPerRun, n).to.equal(e[n].costPerRunBand.high);
+        }
+    });
+
+    it("medium-etl's launched nodes are at least 90% CPU-utilized", () => {
+        expect(e["medium-etl"].cpuUtilizationPct).to.be.at.least(90);
+    });
+
+    it("not met, pinned at the best reached: large-shuffle's CPU utilization (target 90%)", () => {
+        // Memory-bound: 4-core executors of 28g + 10% need 30.8 GiB; an r 8xlarge's 234 GiB allocatable holds 7, on 32 vCPUs.
+        const u = e["large-shuffle"].cpuUtilizationPct;
+        expect(u).to.be.at.least(83.5).and.below(90);
+        expect(e["large-shuffle"].memoryUtilizationPct).to.be.at.least(89);
+    });
+
+    it("not met, pinned at the best reached: spark-pi's utilization (target 90%) and ratio (target 1.5x)", () => {
+        // Karpenter puts its twenty 1-core executors on one NodeClaim; the cheapest type that holds them has 32 vCPUs.
+        const s = e["spark-pi"];
+        expect(s.cpuUtilizationPct).to.be.at.least(59).and.below(90);
+        expect(s.ratioToLowerBound).to.be.at.most(3.2);
+        expect(s.ratioDecomposition.billedTime).to.be.closeTo(1.5, 0.01);
+    });
+
+    it("keeps the Spot diversity Karpenter and EC2 ask for: every executor NodeClaim may become 10+ types of 5+ families", () => {
+        for (const n of REFERENCE) {
+            const x = e[n];
+            expect(x.instanceTypesLaunchable.executor, n).to.be.at.least(300);
+            expect(x.instanceTypesPerNodeClaim.executor.types, n).to.be.at.least(10);
+            expect(x.instanceTypesPerNodeClaim.executor.families, n).to.be.at.least(5);
+            const exec = x.pools.find((p) => p.role === "executor")!;
+            expect(exec.minValues).to.deep.equal({ "karpenter.k8s.aws/instance-family": 5, "node.kubernetes.io/instance-type": 10 });
+            expect(exec.minValuesProblems, n).to.deep.equal([]);
+        }
+    });
+
+    it("launches only Nitro generations (5+) of at most 32 vCPUs, no metal, for executors", () => {
+        const exec = facts.pools.find((p) => p.name.endsWith("-executors"))!;
+        for (const name of e["medium-etl"].pools.find((p) => p.role === "executor")!.allowedTypes) {
+            const t = catalog.byName.get(name)!;
+            const labels = nodeLabels(t, "spot", exec);
+            expect(Number(labels["karpenter.k8s.aws/instance-generation"]), name).to.be.greaterThan(4);
+            expect(t.vcpu, name).to.be.at.most(32);
+            expect(t.size, name).to.not.match(/metal/);
+        }
+    });
+
+    it("why not 64 vCPUs: large-shuffle then reaches 90% but its price-capacity-optimized type costs 1.5x+ the lower bound", () => {
+        const wide = estimateAll(withPools(facts, { executorMaxInstanceVcpus: 64 }));
+        expect(wide["large-shuffle"].cpuUtilizationPct).to.be.at.least(90);
+        expect(wide["large-shuffle"].ratioToLowerBound).to.be.above(1.5);
+        expect(wide["large-shuffle"].costPerRun).to.be.above(e["large-shuffle"].costPerRun);
+        expect(wide["medium-etl"].ratioToLowerBound).to.be.above(1.5);
+    });
+
+    it("why not 16 vCPUs and 940m per core: spark-pi then reaches 90%, but large-shuffle costs 3x and falls to about 70%", () => {
+        const perCore = (w: Workload): Workload => ({ ...w, executor: { ...w.executor, requestCores: w.executor.cores * 0.94 } });
+        const narrow = estimateAll(withPools(facts, { executorMaxInstanceVcpus: 16 }), perCore);
+        expect(narrow["spark-pi"].cpuUtilizationPct).to.be.at.least(90);
+        expect(narrow["spark-pi"].ratioToLowerBound).to.be.at.most(2);
+        expect(narrow["large-shuffle"].cpuUtilizationPct).to.be.below(75);
+        expect(narrow["large-shuffle"].costPerRun).to.be.above(3 * e["large-shuffle"].costPerRun);
+    });
+});
