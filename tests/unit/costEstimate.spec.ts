@@ -365,6 +365,8 @@ describe("cost: the estimate CLI", () => {
             expect(w.costPerRunBand).to.have.keys("low", "high");
             expect(w.ratioDecomposition).to.have.keys("billedTime", "packing", "typePremium");
             expect(w.instanceTypesLaunchable).to.have.keys("driver", "executor");
+            expect(w.instanceTypesPerNodeClaim.executor.types).to.be.at.least(10);
+            expect(w.instanceTypesPerNodeClaim.executor.families).to.be.at.least(5);
             expect(w.baselines).to.have.keys("onDemandOnly", "staticOnDemand", "clusterAutoscalerSpot", "emrOnEks", "emrServerless");
             for (const v of Object.values<number>(w.baselines)) {
                 expect(Number.isFinite(v)).to.equal(true);
