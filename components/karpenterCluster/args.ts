@@ -205,6 +205,8 @@ export interface ResolvedKarpenterClusterArgs {
 }
 
 /** An IAM role or user ARN, as EKS access entries take it (partition, 12-digit account, role/ or user/ with an optional path). */
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html (IAM ARN forms, partitions);
+// https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html (principalArn: an IAM role or user).
 export const IAM_PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:(role|user)\/[\w+=,.@\/-]{1,512}$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 

@@ -100,7 +100,8 @@ export class KarpenterCluster extends pulumi.ComponentResource {
             parent,
         );
 
-        // Outputs that name cloud objects come from those objects, so a consumer waits for them.
+        // Outputs that name cloud objects come from those objects, so a consumer waits for them:
+        // an Output carries the resources it came from (https://www.pulumi.com/docs/iac/concepts/inputs-outputs/).
         this.clusterName = cluster.eksCluster.name;
         this.endpoint = cluster.eksCluster.endpoint;
         this.kubernetesVersion = cluster.eksCluster.version;
@@ -114,6 +115,7 @@ export class KarpenterCluster extends pulumi.ComponentResource {
         this.discoveryTagValue = discoveryTag.value;
         // What Helm reports as deployed, not what was asked for: after a failed upgrade the
         // upgrade-path check must compare against the version that is actually running.
+        // https://www.pulumi.com/registry/packages/kubernetes/api-docs/helm/v3/release/#releasestatus
         this.karpenterVersion = karpenterRelease.status.version;
         this.karpenterRelease = karpenterRelease;
         this.systemNodeSelector = systemNodeSelector();

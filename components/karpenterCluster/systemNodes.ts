@@ -85,7 +85,8 @@ export function createSystemNodeGroup(
             // A prefix, not a name: EKS node group names are unique per cluster, so a fixed name
             // forces the engine to delete the only system group before creating its replacement
             // (instance type, AMI type or subnet changes); with a prefix it creates first.
-            // https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/
+            // https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/ and, for the
+            // delete-first rule on explicitly named resources, https://github.com/pulumi/pulumi-terraform/pull/465
             nodeGroupNamePrefix: SYSTEM_NODE_GROUP_PREFIX,
             // Follows the control plane: a version change upgrades the nodes in place after it.
             version: a.kubernetesVersion,

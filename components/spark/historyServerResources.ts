@@ -27,7 +27,9 @@ export function createHistoryServer(
         { parent },
     );
     // Names, namespace and the pod spec stay plain: only the log directory waits for the bucket,
-    // so a preview of a new stack shows what will be created (issue 15, point 15).
+    // so a preview of a new stack shows what will be created (issue 15, point 15): in a preview an
+    // Output of a resource not yet created is unknown, and so is everything computed inside its apply.
+    // https://www.pulumi.com/docs/reference/pkg/nodejs/pulumi/pulumi/interfaces/OutputInstance.html (apply does not run on unknowns)
     const deployment = historyServerDeployment({
         namespace: SPARK_OPERATOR_NAMESPACE,
         serviceAccount: HISTORY_SERVER_NAME,

@@ -11,6 +11,7 @@ import { DEFAULT_KUBERNETES_VERSION } from "../../components/karpenter/versions"
 import { resolveAmiRelease } from "../../components/spotExecutorPool/nodes";
 import { resolveSpotExecutorPoolArgs } from "../../components/spotExecutorPool/args";
 import { diffRegistrations } from "../../tools/blastRadius";
+import { diffRenders, replaceOrder } from "../../tools/planDiff";
 import { evaluate, RenderError, RenderResult } from "../../tools/render";
 import { DependencyGraph } from "../helpers/graph";
 import { manifests, ofType, one, rendered } from "../helpers/render";
@@ -46,6 +47,22 @@ describe("day 2 (issue 15)", () => {
                 expect(one(next, "eks:index:ManagedNodeGroup").options.deleteBeforeReplace).to.equal(undefined);
             });
         }
+        it("plans a system instance-type change as a create-before-delete replace of the node group alone", async () => {
+            const next = await rendered("prod", { [`${K}:systemNodeInstanceTypes`]: '["m8g.large"]' });
+            const plan = diffRenders(prod.registrations, next.registrations);
+            const ng = plan.steps.find((s) => s.type === "eks:index:ManagedNodeGroup");
+            expect([ng?.op, ng?.replaceReasons, ng?.replaceOrder]).to.deep.equal(["replace", ["instanceTypes"], "create-before-delete"]);
+            expect(plan.steps.filter((s) => s.op === "replace" && FOUNDATION.includes(s.type)).map((s) => s.name)).to.deep.equal([]);
+        });
+
+        it("would delete the only system group first if its name were set explicitly (the old nodeGroupName: system)", () => {
+            // The AWS provider deletes first when a replaced resource keeps an explicit physical
+            // name (https://github.com/pulumi/pulumi-terraform/pull/465): the planner must see that.
+            const ng = one(prod, "eks:index:ManagedNodeGroup");
+            const named = { ...ng, inputs: { ...ng.inputs, nodeGroupName: "system" } };
+            const old = { ...named, inputs: { ...named.inputs, instanceTypes: ["m7g.large"] } };
+            expect(replaceOrder(named as any, old as any, ["instanceTypes"]).replaceOrder).to.equal("delete-before-create");
+        });
     });
 
     describe("4. consolidation", () => {
