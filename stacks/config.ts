@@ -84,6 +84,8 @@ export interface StackConfig {
     executorArchitectures: Architecture[];
     executorCapacityTypes: CapacityType[];
     executorMinInstanceTypes: number;
+    executorMinInstanceFamilies: number;
+    executorMaxInstanceVcpus: number;
     executorCpuLimit: number;
     executorMemoryLimitGi?: number;
     executorConsolidationPolicy: ConsolidationPolicy;
@@ -314,6 +316,20 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
         allowed: "a whole number from 1 to 50",
         schema: { type: "integer", minimum: 1, maximum: 50 },
         default: 10,
+    },
+    executorMinInstanceFamilies: {
+        type: "integer",
+        description: "Each executor launch must be able to choose among at least this many instance families.",
+        allowed: "a whole number from 1 to 30",
+        schema: { type: "integer", minimum: 1, maximum: 30 },
+        default: 5,
+    },
+    executorMaxInstanceVcpus: {
+        type: "integer",
+        description: "Largest executor instance, in vCPUs (32: 8xlarge).",
+        allowed: "a whole number from 2 to 896",
+        schema: { type: "integer", minimum: 2, maximum: 896 },
+        default: 32,
     },
     executorCpuLimit: {
         type: "integer",

@@ -77,6 +77,8 @@ export function poolArgs(c: StackConfig, cluster: Pick<SpotExecutorPoolArgs, "cl
         executorArchitectures: c.executorArchitectures,
         executorCapacityTypes: c.executorCapacityTypes,
         executorMinInstanceTypes: c.executorMinInstanceTypes,
+        executorMinInstanceFamilies: c.executorMinInstanceFamilies,
+        executorMaxInstanceVcpus: c.executorMaxInstanceVcpus,
         executorCpuLimit: c.executorCpuLimit,
         executorMemoryLimitGi: c.executorMemoryLimitGi,
         executorConsolidationPolicy: c.executorConsolidationPolicy,

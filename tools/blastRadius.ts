@@ -131,6 +131,8 @@ export const ALTERNATIVES: Record<string, unknown> = {
     executorArchitectures: ["amd64", "arm64"],
     executorCapacityTypes: ["spot", "on-demand"],
     executorMinInstanceTypes: 5,
+    executorMinInstanceFamilies: 3,
+    executorMaxInstanceVcpus: 16,
     executorCpuLimit: 2000,
     executorMemoryLimitGi: 8000,
     executorConsolidationPolicy: "WhenEmptyOrUnderutilized",

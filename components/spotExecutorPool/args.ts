@@ -235,6 +235,8 @@ function argOfRequirement(role: string, pool: NodePoolInput): ArgOfRequirement {
                 return `${role}MinInstanceFamilies`;
             case "karpenter.k8s.aws/instance-size":
                 return `${role}InstanceSizes`;
+            case "karpenter.k8s.aws/instance-cpu":
+                return `${role}MaxInstanceVcpus`;
             case "node.kubernetes.io/instance-type#minValues":
                 return `${role}MinInstanceTypes`;
             case "limits.cpu":
@@ -356,7 +358,9 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         // Only on otherwise valid pools: a bad list above would make these findings noise.
         for (const pool of [driverPool, executorPool]) {
             const role = pool.role;
-            problems.addAll(launchabilityProblems(nodePoolManifest(pool), region, argOfRequirement(role, pool), [smallestSparkPod(role)]));
+            // The requirement is instance-cpu Lt (max + 1): show the argument's own value, not the operand.
+            const found = launchabilityProblems(nodePoolManifest(pool), region, argOfRequirement(role, pool), [smallestSparkPod(role)]);
+            problems.addAll(found.map((p) => (p.subject === `${role}MaxInstanceVcpus` ? { ...p, value: pool.maxInstanceVcpus } : p)));
         }
     }
     const resolved: ResolvedSpotExecutorPoolArgs = {

@@ -138,6 +138,7 @@ export const COMPONENT_CASES: ComponentCase[] = [
     ["more instance types than one family has", pools({ executorInstanceCategories: ["c"], executorInstanceFamilies: ["c7i"], executorMinInstanceTypes: 50 }), "executorMinInstanceTypes", "50"],
     ["fewer families than the minimum number of families", pools({ executorInstanceFamilies: ["c7i", "m7i"], executorMinInstanceTypes: 1 }), "executorMinInstanceFamilies", "5"],
     ["a CPU limit below the smallest node", pools({ executorInstanceSizes: ["4xlarge"], executorCpuLimit: 8 }), "executorCpuLimit", "8"],
+    ["sizes above the largest executor instance", pools({ executorInstanceSizes: ["16xlarge"] }), "executorMaxInstanceVcpus", "32"],
     ["sizes too small for a Spark pod", pools({ executorInstanceCategories: ["t"], executorGenerationGreaterThan: 2, executorInstanceSizes: ["nano", "micro"], executorMinInstanceTypes: 1 }), "executorInstanceSizes", q("1000m CPU, 896 MiB")],
     // SpotExecutorPool: disruption budgets
     ["a budget schedule without a duration", pools({ executorDisruptionBudgets: [{ nodes: "0", schedule: "0 9 * * mon-fri" }] }), "executorDisruptionBudgets[0].duration", q("0 9 * * mon-fri")],
@@ -208,6 +209,8 @@ export const CONFIG_CASES: ConfigCase[] = [
     ["a family outside the categories", { [`${K}:executorInstanceCategories`]: '["c"]', [`${K}:executorInstanceFamilies`]: '["r7i"]' }, `${K}:executorInstanceFamilies`, q(["r7i"])],
     ["more instance types than the families offer", { [`${K}:executorInstanceFamilies`]: '["c7i"]', [`${K}:executorInstanceCategories`]: '["c"]', [`${K}:executorMinInstanceTypes`]: "50" }, `${K}:executorMinInstanceTypes`, "50"],
     ["a CPU limit below the smallest node", { [`${K}:executorInstanceSizes`]: '["8xlarge"]', [`${K}:executorCpuLimit`]: "16" }, `${K}:executorCpuLimit`, "16"],
+    ["a largest executor instance below the sizes", { [`${K}:executorInstanceSizes`]: '["8xlarge"]', [`${K}:executorMaxInstanceVcpus`]: "16" }, `${K}:executorMaxInstanceVcpus`, "16"],
+    ["a largest executor instance out of range", { [`${K}:executorMaxInstanceVcpus`]: "1" }, `${K}:executorMaxInstanceVcpus`, "1"],
     ["kube-system as the job namespace", { [`${K}:sparkJobNamespaces`]: '["kube-system"]' }, `${K}:sparkJobNamespaces[0]`, q("kube-system")],
     ["an AMI release that is not a date", { [`${K}:amiVersion`]: "v20261345" }, `${K}:amiVersion`, q("v20261345")],
     ["110% as the disruption budget", { [`${K}:executorDisruptionBudgetNodes`]: "110%" }, `${K}:executorDisruptionBudgetNodes`, q("110%")],
