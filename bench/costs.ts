@@ -7,7 +7,7 @@ import { breakEven, estimateJob, idleFloor, JobEstimate, monthly, stackFacts } f
 import { ALTERNATIVE_NAMES, DEFAULT_RUNS_PER_DAY } from "../cost/report";
 import { regionServicePrices } from "../cost/services";
 import { loadWorkload } from "../cost/spark";
-import { renderStack } from "../tools/render";
+import { readStackConfig, renderStack } from "../tools/render";
 
 const WORKLOADS = path.join(__dirname, "..", "cost", "workloads");
 const REFERENCE = ["spark-pi", "medium-etl", "large-shuffle"];
@@ -18,7 +18,8 @@ async function main() {
     const months: string[] = [];
     const json: unknown[] = [];
     for (const stack of ["dev", "prod"]) {
-        const r = await renderStack({ stack });
+        // prod ships a placeholder API allow-list the stack refuses: set one explicitly, as CI does.
+        const r = await renderStack({ stack, config: { ...readStackConfig(stack), ...(stack === "prod" ? { "karpenter-spark:endpointPublicAccessCidrs": '["52.94.133.0/24"]' } : {}) } });
         const facts = stackFacts(stack, r.region, r.registrations);
         const pricing = regionPricing(catalog, r.region);
         const services = regionServicePrices(r.region, catalog.onDemandMultipliers[r.region]);

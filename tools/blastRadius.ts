@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from "util";
 import { CONFIG_KEYS } from "../stacks/config";
 import { createCommand, runCli, UserError } from "./cli";
+import { CONFIG_FLAG_HELP } from "./stackFiles";
 import { Registration } from "./mocks";
 import { collect, plan, planHeader, PlanResult } from "./plan";
 import { formatPlan, Step } from "./planDiff";
@@ -49,8 +50,8 @@ export interface BlastRadius extends PlanResult {
     dangerous: Danger[];
 }
 
-export async function blastRadius(stack: string, sets: string[]): Promise<BlastRadius> {
-    const result = await plan({ stack, sets });
+export async function blastRadius(stack: string, sets: string[], config: string[] = []): Promise<BlastRadius> {
+    const result = await plan({ stack, sets, config });
     return { ...result, dangerous: dangers(result.steps) };
 }
 
@@ -168,7 +169,7 @@ export const ALTERNATIVES: Record<string, unknown> = {
 const encode = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
 /** The README's table: one row per config key, the plan of one different value. */
-async function table(stack: string): Promise<string[]> {
+async function table(stack: string, config: string[]): Promise<string[]> {
     const missing = Object.keys(CONFIG_KEYS).filter((k) => !(k in ALTERNATIVES));
     if (missing.length) {
         throw new Error(`ALTERNATIVES lacks ${missing.join(", ")}`);
@@ -177,7 +178,7 @@ async function table(stack: string): Promise<string[]> {
     for (const [key, value] of Object.entries(ALTERNATIVES)) {
         let r: BlastRadius;
         try {
-            r = await blastRadius(stack, [`${key}=${encode(value)}`]);
+            r = await blastRadius(stack, [`${key}=${encode(value)}`], config);
         } catch (e) {
             if (e instanceof UserError) {
                 rows.push(`| ${key} = ${encode(value)} | (invalid for ${stack}: ${e.problems.join("; ")}) | | |`);
@@ -201,6 +202,7 @@ export const command = () =>
     )
         .argument("[stack]", "the stack: Pulumi.<stack>.yaml", "prod")
         .option("--set <key=value>", "change a config key (any key of stacks/config.ts; repeatable; lists as JSON or a,b,c)", collect, [] as string[])
+        .option("--config <key=value...>", CONFIG_FLAG_HELP)
         .option("--fail-on-replace", "exit 1 when a dangerous replacement or deletion is planned (for CI)")
         .option("--json", "print the result as JSON for CI");
 
@@ -209,16 +211,16 @@ if (require.main === module) {
     if (!process.argv.includes("--debug")) {
         (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     }
-    runCli(command(), async (stack: string, opts: { set?: string[]; failOnReplace?: boolean; json?: boolean }) => {
+    runCli(command(), async (stack: string, opts: { set?: string[]; config?: string[]; failOnReplace?: boolean; json?: boolean }) => {
         const sets = opts.set ?? [];
         if (sets.length === 0) {
             if (opts.failOnReplace || opts.json) {
                 throw new UserError("--fail-on-replace and --json judge one change: give it with --set key=value");
             }
-            console.log((await table(stack)).join("\n"));
+            console.log((await table(stack, opts.config ?? [])).join("\n"));
             return 0;
         }
-        const r = await blastRadius(stack, sets);
+        const r = await blastRadius(stack, sets, opts.config);
         console.log(opts.json ? JSON.stringify(r, null, 2) : formatBlastRadius(r));
         return opts.failOnReplace && r.dangerous.length > 0 ? 1 : 0;
     });

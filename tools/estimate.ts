@@ -11,7 +11,7 @@ import { DEFAULT_RUNS_PER_DAY, estimateJson, formatEstimate } from "../cost/repo
 import { regionServicePrices } from "../cost/services";
 import { loadWorkload } from "../cost/spark";
 import { createCommand, ProblemList, didYouMean, runCli, UserError } from "./cli";
-import { readStackConfig, RenderError, renderStack, resolveStack, ROOT } from "./render";
+import { CONFIG_FLAG_HELP, readStackConfig, RenderError, renderStack, resolveStack, ROOT, withConfigFlags } from "./render";
 
 export const WORKLOAD_DIR = path.join(__dirname, "..", "cost", "workloads");
 export const REFERENCE_WORKLOADS = fs
@@ -49,6 +49,7 @@ export function program(): Command {
         .option("--cross-az-shuffle", "price the workload's shuffle as crossing availability zones", false)
         .option("--json", "machine-readable output", false)
         .option("--live", "current prices from the AWS APIs (needs AWS credentials)", false)
+        .option("--config <key=value...>", CONFIG_FLAG_HELP)
         .addHelpText("after", `\nReference workloads (cost/workloads): ${REFERENCE_WORKLOADS.join(", ")}\n`);
 }
 
@@ -59,12 +60,15 @@ interface EstimateOpts {
     crossAzShuffle: boolean;
     json: boolean;
     live: boolean;
+    config?: string[];
 }
 
 /** Every user error in the arguments, all at once, before anything is rendered. */
-function checkArgs(stackArg: string, values: EstimateOpts): { stack: string; files: string[] } {
+function checkArgs(stackArg: string, values: EstimateOpts): { stack: string; files: string[]; config: Record<string, string> } {
     const found = new ProblemList();
     const stack = found.attempt(() => resolveStack(stackArg, ROOT));
+    const flags = withConfigFlags(stack === undefined ? {} : (found.attempt(() => readStackConfig(stack)) ?? {}), values.config);
+    flags.problems.forEach((p) => found.push(p));
     const files = values.workload.map((w) => found.attempt(() => resolveWorkload(w)));
     if (values.region !== undefined) {
         const catalog = loadCatalog();
@@ -76,13 +80,12 @@ function checkArgs(stackArg: string, values: EstimateOpts): { stack: string; fil
     if (found.problems.length > 0 || stack === undefined) {
         throw new UserError(found.problems);
     }
-    return { stack, files: files as string[] };
+    return { stack, files: files as string[], config: flags.config };
 }
 
 export async function estimate(stackArg: string, values: EstimateOpts, out: (s: string) => void = console.log): Promise<void> {
-    const { stack, files } = checkArgs(stackArg, values);
+    const { stack, files, config } = checkArgs(stackArg, values);
     const workloads = files.map((f) => loadWorkload(f));
-    const config = readStackConfig(stack);
     const rendered = await renderStack({ stack, config });
     const region = values.region ?? rendered.region;
     let catalog = loadCatalog();

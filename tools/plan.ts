@@ -8,11 +8,13 @@ import * as path from "path";
 import { createCommand, readJsonFile, runCli } from "./cli";
 import { applySets, UsageError } from "./configOverrides";
 import { diffRenders, formatPlan, Plan, PlanResource } from "./planDiff";
-import { availableStacks, readStackConfig, renderStack, resolveStack, ROOT } from "./render";
+import { availableStacks, CONFIG_FLAG_HELP, readStackConfig, renderStack, resolveStack, ROOT, withConfigFlags } from "./render";
 
 export interface PlanOptions {
     stack: string;
     sets?: string[];
+    /** `--config KEY=VALUE` pairs applied to the stack on both sides (prod's API allow-list offline). */
+    config?: string[];
     /** Another stack's name, or a folder written by `npm run render` (resources.json or registrations.json). */
     against?: string;
     root?: string;
@@ -41,9 +43,9 @@ export function readRenderFolder(dir: string): PlanResource[] {
 }
 
 /** Resolves --against: a stack with a Pulumi.<name>.yaml, else a render folder. */
-async function baseline(o: PlanOptions, root: string): Promise<{ label: string; resources: PlanResource[] }> {
+async function baseline(o: PlanOptions, root: string, config: Record<string, string>): Promise<{ label: string; resources: PlanResource[] }> {
     if (o.against === undefined) {
-        return { label: `stack ${o.stack} as configured`, resources: (await renderStack({ stack: o.stack })).registrations };
+        return { label: `stack ${o.stack} as configured`, resources: (await renderStack({ stack: o.stack, config })).registrations };
     }
     if (availableStacks(root).includes(o.against)) {
         return { label: `stack ${o.against}`, resources: (await renderStack({ stack: o.against })).registrations };
@@ -58,8 +60,12 @@ async function baseline(o: PlanOptions, root: string): Promise<{ label: string; 
 export async function plan(o: PlanOptions): Promise<PlanResult> {
     const root = o.root ?? ROOT;
     resolveStack(o.stack, root);
-    const { config, changed } = applySets(readStackConfig(o.stack, root), o.sets ?? [], o.stack);
-    const before = await baseline(o, root);
+    const base = withConfigFlags(readStackConfig(o.stack, root), o.config);
+    if (base.problems.length > 0) {
+        throw new UsageError(base.problems);
+    }
+    const { config, changed } = applySets(base.config, o.sets ?? [], o.stack);
+    const before = await baseline(o, root, base.config);
     const after = await renderStack({ stack: o.stack, config });
     return { stack: o.stack, against: before.label, sets: changed, ...diffRenders(before.resources, after.registrations) };
 }
@@ -76,6 +82,7 @@ export const command = () =>
     createCommand("plan", "What `pulumi up` would change, offline: + create, ~ update, +- replace, - delete, per resource with old => new input values (secrets masked).")
         .argument("<stack>", "the stack to plan: Pulumi.<stack>.yaml")
         .option("--set <key=value>", "change a config key (any key of stacks/config.ts; repeatable; lists as JSON or a,b,c)", collect, [] as string[])
+        .option("--config <key=value...>", CONFIG_FLAG_HELP)
         .option("--against <stack|folder>", "compare with another stack, or with a folder written by npm run render (default: the stack as configured)")
         .option("--json", "print the plan as JSON for CI");
 
@@ -86,8 +93,8 @@ if (require.main === module) {
     if (!process.argv.includes("--debug")) {
         (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     }
-    runCli(command(), async (stack: string, opts: { set?: string[]; against?: string; json?: boolean }) => {
-        const result = await plan({ stack, sets: opts.set ?? [], against: opts.against });
+    runCli(command(), async (stack: string, opts: { set?: string[]; config?: string[]; against?: string; json?: boolean }) => {
+        const result = await plan({ stack, sets: opts.set ?? [], config: opts.config, against: opts.against });
         console.log(opts.json ? JSON.stringify(result, null, 2) : `${planHeader(result)}${formatPlan(result)}`);
     });
 }

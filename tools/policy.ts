@@ -8,7 +8,7 @@ import { resourceRules, stackRules } from "../policy/rules";
 import { checkStackConfig, EnvironmentTier } from "../stacks/config";
 import { createCommand, runCli, UserError } from "./cli";
 import { Registration } from "./mocks";
-import { PROJECT, readStackConfig, renderStack, resolveStack, ROOT } from "./render";
+import { CONFIG_FLAG_HELP, PROJECT, readStackConfig, renderStack, resolveStack, ROOT, withConfigFlags } from "./render";
 
 export interface Violation {
     rule: string;
@@ -57,9 +57,12 @@ export interface PolicyReport {
     mandatory: number;
 }
 
-export async function policyReport(stack: string, configFile?: string): Promise<PolicyReport> {
+export async function policyReport(stack: string, configFile?: string, configFlags: string[] = []): Promise<PolicyReport> {
     resolveStack(stack, ROOT, configFile);
-    const config = readStackConfig(stack, ROOT, configFile);
+    const { config, problems } = withConfigFlags(readStackConfig(stack, ROOT, configFile), configFlags);
+    if (problems.length > 0) {
+        throw new UserError(problems);
+    }
     const checked = checkStackConfig(config, PROJECT, stack);
     if (!checked.config) {
         throw new UserError(checked.problems.map((p) => p.message));
@@ -94,6 +97,7 @@ export const command = () =>
     createCommand("policy", "Run the CrossGuard policy pack (policy/) offline over the stack's render: rule, resource and message per violation; exit 1 on a mandatory one.")
         .argument("<stack>", "the stack: Pulumi.<stack>.yaml (unless --config-file)")
         .option("--config-file <file>", "read the stack config from this file instead of Pulumi.<stack>.yaml")
+        .option("--config <key=value...>", CONFIG_FLAG_HELP)
         .option("--json", "print the report as JSON for CI");
 
 if (require.main === module) {
@@ -101,8 +105,8 @@ if (require.main === module) {
     if (!process.argv.includes("--debug")) {
         (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     }
-    runCli(command(), async (stack: string, opts: { configFile?: string; json?: boolean }) => {
-        const report = await policyReport(stack, opts.configFile);
+    runCli(command(), async (stack: string, opts: { configFile?: string; config?: string[]; json?: boolean }) => {
+        const report = await policyReport(stack, opts.configFile, opts.config);
         console.log(opts.json ? JSON.stringify(report, null, 2) : formatPolicyReport(report));
         return report.mandatory > 0 ? 1 : 0;
     });

@@ -6,9 +6,9 @@ import { stringify } from "yaml";
 import { createCommand, ProblemList, OutputDir, readJsonFile, runCli, UserError } from "./cli";
 import { installMocks, MockOptions, Read, Registration } from "./mocks";
 import { describeRemote } from "./replaceOnChange";
-import { PROJECT, readStackConfig, resolveStack, ROOT } from "./stackFiles";
+import { CONFIG_FLAG_HELP, PROJECT, readStackConfig, resolveStack, ROOT, withConfigFlags } from "./stackFiles";
 
-export { availableStacks, PROJECT, readStackConfig, resolveStack, ROOT } from "./stackFiles";
+export { availableStacks, CONFIG_FLAG_HELP, PROJECT, readStackConfig, resolveStack, ROOT, withConfigFlags } from "./stackFiles";
 
 /** A render whose configuration or arguments are invalid: exit code 2, one line per problem. */
 export class RenderError extends UserError {
@@ -221,7 +221,7 @@ export const command = () =>
     createCommand("render", "Evaluate the Pulumi program for a stack under Pulumi's mock runtime (no cloud calls, no credentials) and write its resources and Kubernetes manifests.")
         .argument("<stack>", "stack name: Pulumi.<stack>.yaml is read (unless --config-file)")
         .option("--config-file <file>", "read the stack config from this file instead of Pulumi.<stack>.yaml")
-        .option("--config <key=value...>", "set config values on top of the stack file, as `pulumi config set` would (JSON for lists)")
+        .option("--config <key=value...>", CONFIG_FLAG_HELP)
         .option("--deployed <outputs.json>", "outputs of the deployed stack (`pulumi stack output --json`), for the upgrade-path check")
         .option("--out <dir>", "output folder (default: out/<stack>); refused if it exists and render did not create it")
         .option("--quiet", "print only the summary, not the resource tree");
@@ -231,17 +231,12 @@ if (require.main === module) {
         const found = new ProblemList();
         // Every argument is checked before anything runs or is written, and all problems reported at once.
         const stack = resolveStack(stackArg, ROOT, opts.configFile);
-        const config = found.attempt(() => readStackConfig(stack, ROOT, opts.configFile));
-        // `--config KEY=VALUE` on top of the file (CI renders prod with an explicit API allow-list
-        // instead of the placeholder Pulumi.prod.yaml ships with); the program validates the result.
-        for (const pair of opts.config ?? []) {
-            const eq = pair.indexOf("=");
-            if (eq <= 0) {
-                found.push(`invalid --config: got ${JSON.stringify(pair)}; allowed: KEY=VALUE, e.g. --config 'karpenter-spark:endpointPublicAccessCidrs=["52.94.133.0/24"]'`);
-            } else if (config) {
-                config[pair.slice(0, eq)] = pair.slice(eq + 1);
-            }
-        }
+        const fileConfig = found.attempt(() => readStackConfig(stack, ROOT, opts.configFile));
+        // `--config KEY=VALUE` on top of the file (offline renders of prod pass an API allow-list
+        // this way: Pulumi.prod.yaml ships a placeholder the stack refuses); the program validates the result.
+        const flags = withConfigFlags(fileConfig ?? {}, opts.config);
+        flags.problems.forEach((p) => found.push(p));
+        const config = fileConfig && flags.config;
         const deployedOutputs = opts.deployed === undefined ? undefined : found.attempt(() => readJsonFile(opts.deployed!, "--deployed file") as Record<string, unknown>);
         const out = found.attempt(() => new OutputDir(path.resolve(opts.out ?? path.join(ROOT, "out", stack)), "render"));
         if (found.problems.length > 0 || !config || !out) {

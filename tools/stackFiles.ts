@@ -125,3 +125,26 @@ export function readStackConfig(stack: string, root = ROOT, file?: string): Reco
     }
     return config;
 }
+
+/** What `--config` does, the same in every tool that reads a stack. */
+export const CONFIG_FLAG_HELP =
+    "set config values on top of the stack file, as `pulumi config set` would (JSON for lists; repeatable); prod needs its API allow-list this way offline, e.g. --config 'karpenter-spark:endpointPublicAccessCidrs=[\"52.94.133.0/24\"]'";
+
+/**
+ * `--config KEY=VALUE` pairs applied on top of a stack's config map (prod ships a placeholder API
+ * allow-list that the stack refuses; offline renders pass a value this way). Returns the config
+ * with the pairs applied, and one problem line per malformed pair; the program validates the values.
+ */
+export function withConfigFlags(config: Record<string, string>, pairs: string[] = []): { config: Record<string, string>; problems: string[] } {
+    const out = { ...config };
+    const problems: string[] = [];
+    for (const pair of pairs) {
+        const eq = pair.indexOf("=");
+        if (eq <= 0) {
+            problems.push(`invalid --config: got ${JSON.stringify(pair)}; allowed: KEY=VALUE, e.g. --config 'karpenter-spark:endpointPublicAccessCidrs=["52.94.133.0/24"]'`);
+        } else {
+            out[pair.slice(0, eq)] = pair.slice(eq + 1);
+        }
+    }
+    return { config: out, problems };
+}

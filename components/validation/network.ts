@@ -59,10 +59,11 @@ const NON_PUBLIC = NON_PUBLIC_RANGES.map((r) => ({ ...r, parsed: parseCidr(r.cid
 /** EKS's quota of public access CIDR blocks per cluster (not adjustable): https://docs.aws.amazon.com/eks/latest/userguide/service-quotas.html */
 export const EKS_MAX_PUBLIC_ACCESS_CIDRS = 40;
 
-/** What a deployer sets instead of a placeholder. */
+/** What a deployer sets instead of a placeholder: the two set-ups in which `pulumi up` reaches the API server. */
 export const PUBLIC_ACCESS_CIDRS_ALLOWED =
-    'the public egress CIDRs of the networks `pulumi up` runs from (your office or VPN egress, your CI runners\' NAT), e.g. ["52.94.133.0/24"]; ' +
-    'find yours with `curl https://checkip.amazonaws.com` and add /32; ["0.0.0.0/0"] opens the endpoint to the internet (dev only)';
+    "the public egress CIDR of the deployer that runs `pulumi up` and kubectl (office or VPN egress, CI runners' NAT; " +
+    "`curl https://checkip.amazonaws.com` shows yours, add /32), or [] for private-only access with existingVpcId and the deployer inside that VPC; " +
+    '["0.0.0.0/0"] opens the endpoint to the internet (dev only)';
 
 /**
  * The public API endpoint's allow-list: valid canonical blocks, public addresses (a private,
@@ -111,7 +112,7 @@ export function publicAccessCidrProblems(subject: string, value: unknown, existi
             problems.push({
                 subject: at,
                 value: item,
-                allowed: `a public range; ${reserved.cidr} is ${reserved.what} and never the source address of a deployer on the internet. Set ${PUBLIC_ACCESS_CIDRS_ALLOWED}`,
+                allowed: `a public range; ${reserved.cidr} is ${reserved.what}${reserved.what.startsWith("documentation") ? ", a placeholder" : ""} and never the source address of a deployer on the internet. Set ${PUBLIC_ACCESS_CIDRS_ALLOWED}`,
             });
         }
     });

@@ -81,6 +81,7 @@ export const COMPONENT_CASES: ComponentCase[] = [
     ["a VPC block with an octet over 255", cluster({ vpcCidrBlock: "300.0.0.0/16" }), "vpcCidrBlock", q("300.0.0.0/16")],
     ["the documentation range TEST-NET-3 as the API allow-list", cluster({ endpointPublicAccessCidrs: ["203.0.113.0/24"] }), "endpointPublicAccessCidrs[0]", q("203.0.113.0/24")],
     ["the documentation range TEST-NET-2", cluster({ endpointPublicAccessCidrs: ["198.51.100.0/24"] }), "endpointPublicAccessCidrs[0]", q("198.51.100.0/24")],
+    ["a host inside TEST-NET-1", cluster({ endpointPublicAccessCidrs: ["192.0.2.10/32"] }), "endpointPublicAccessCidrs[0]", q("192.0.2.10/32")],
     ["a private range as the API allow-list", cluster({ endpointPublicAccessCidrs: ["10.0.0.0/8"] }), "endpointPublicAccessCidrs[0]", q("10.0.0.0/8")],
     ["a home network range", cluster({ endpointPublicAccessCidrs: ["192.168.1.0/24"] }), "endpointPublicAccessCidrs[0]", q("192.168.1.0/24")],
     ["a carrier-grade NAT range", cluster({ endpointPublicAccessCidrs: ["100.64.0.0/10"] }), "endpointPublicAccessCidrs[0]", q("100.64.0.0/10")],
@@ -202,6 +203,7 @@ export const CONFIG_CASES: ConfigCase[] = [
     ["a VPC block larger than EC2 allows", { [`${K}:vpcCidrBlock`]: "10.0.0.0/8" }, `${K}:vpcCidrBlock`, q("10.0.0.0/8")],
     ["a VPC block too small for the subnets", { [`${K}:vpcCidrBlock`]: "10.0.0.0/24" }, `${K}:vpcCidrBlock`, q("10.0.0.0/24")],
     ["a documentation range as the API allow-list", { [`${K}:endpointPublicAccessCidrs`]: '["203.0.113.0/24"]' }, `${K}:endpointPublicAccessCidrs[0]`, q("203.0.113.0/24")],
+    ["TEST-NET-1 after a real block", { [`${K}:endpointPublicAccessCidrs`]: '["52.94.133.0/24","192.0.2.0/24"]' }, `${K}:endpointPublicAccessCidrs[1]`, q("192.0.2.0/24")],
     ["a private range as the API allow-list", { [`${K}:endpointPublicAccessCidrs`]: '["10.0.0.0/8"]' }, `${K}:endpointPublicAccessCidrs[0]`, q("10.0.0.0/8")],
     ["a private endpoint on a new VPC", { [`${K}:endpointPublicAccessCidrs`]: "[]" }, `${K}:endpointPublicAccessCidrs`, "[]"],
     ["a misspelt system instance type", { [`${K}:systemNodeInstanceTypes`]: '["t4g.larg"]' }, `${K}:systemNodeInstanceTypes[0]`, q("t4g.larg")],
@@ -226,7 +228,9 @@ export const CONFIG_CASES: ConfigCase[] = [
 
 /** [what, render's command line, the key named, the value shown] (each exits 2 and writes nothing). */
 export const CLI_CASES: [string, string[], string, string][] = [
-    ["prod with the documentation range it used to ship", ["prod", "--config", `${K}:endpointPublicAccessCidrs=["203.0.113.0/24"]`], `${K}:endpointPublicAccessCidrs[0]`, q("203.0.113.0/24")],
+    ["prod as shipped (its placeholder API allow-list)", ["prod"], `${K}:endpointPublicAccessCidrs[0]`, q("203.0.113.0/24")],
+    ["prod with TEST-NET-1 on the command line", ["prod", "--config", `${K}:endpointPublicAccessCidrs=["192.0.2.0/24"]`], `${K}:endpointPublicAccessCidrs[0]`, q("192.0.2.0/24")],
+    ["prod with a private-only endpoint on the VPC it creates", ["prod", "--config", `${K}:endpointPublicAccessCidrs=[]`], `${K}:endpointPublicAccessCidrs`, "[]"],
     ["a YAML-float Kubernetes version on the command line", ["dev", "--config", `${K}:kubernetesVersion=1.3`], `${K}:kubernetesVersion`, q("1.3")],
     ["a --config without a value", ["dev", "--config", "nonsense"], "--config", q("nonsense")],
     ["a region that does not exist", ["dev", "--config", "aws:region=us-west-9"], "aws:region", q("us-west-9")],

@@ -6,6 +6,18 @@ import { Registration } from "../../tools/mocks";
 
 const cache: { key: unknown; result: Promise<RenderResult> }[] = [];
 
+/**
+ * The API allow-list the tests render prod with, passed explicitly as `npm run render -- prod
+ * --config ...` does: Pulumi.prod.yaml ships a placeholder the stack refuses. A public range that
+ * is nobody's deployer in particular (offline, nothing connects).
+ */
+export const PROD_ALLOW_LIST = { "karpenter-spark:endpointPublicAccessCidrs": '["52.94.133.0/24"]' } as const;
+
+/** Pulumi.<stack>.yaml's config map, with prod's allow-list set explicitly. */
+export function stackConfigForTests(stack: string): Record<string, string> {
+    return { ...readStackConfig(stack), ...(stack === "prod" ? PROD_ALLOW_LIST : {}) };
+}
+
 /** A stack rendered from Pulumi.<stack>.yaml, with `overrides` applied (a null value removes a key). */
 export function rendered(
     stack: string,
@@ -13,7 +25,7 @@ export function rendered(
     deployedOutputs?: Record<string, unknown>,
     preview = false,
 ): Promise<RenderResult> {
-    const config: Record<string, string> = { ...readStackConfig(stack) };
+    const config: Record<string, string> = stackConfigForTests(stack);
     for (const [k, v] of Object.entries(overrides)) {
         if (v === null) {
             delete config[k];

@@ -34,7 +34,8 @@ describe("stack configuration", () => {
         const c = parseStackConfig(readStackConfig("prod"), "karpenter-spark", "prod");
         expect(c).to.include({ region: "us-east-1", executorCpuLimit: 1000, natGateways: "OnePerAz", systemNodeCount: 3, karpenterReplicas: 2 });
         expect(c).to.include({ highAvailability: true, deletionProtection: true, protectEventLogs: true, controlPlaneLogging: true, secretsEncryption: true });
-        expect(c.endpointPublicAccessCidrs).to.not.include("0.0.0.0/0");
+        // A placeholder the stack refuses (tests/unit/refusals.config.spec.ts): never open, never usable as shipped.
+        expect(c.endpointPublicAccessCidrs).to.deep.equal(["203.0.113.0/24"]);
     });
 
     it("applies every default when only the region is set", () => {
