@@ -29,6 +29,7 @@ function child(): void {
     require("../components/validation/names");
     require("../components/validation/tags");
     require("../components/validation/versions");
+    require("../components/validation/karpenterCrds");
     loadCatalog();
     const modulesAndCatalog = ms(t);
     const { readStackConfig } = require("../tools/stackFiles");
@@ -39,6 +40,19 @@ function child(): void {
     const { resolveSparkOperatorArgs } = require("../components/sparkOperator");
     const { sparkPodPlacement } = require("../components/pools/placement");
     const config = parseStackConfig(readStackConfig("dev", ROOT), "karpenter-spark", "dev");
+    // The Karpenter CRD check on its own, cold (artefact read, ajv compile of both schemas, CEL on
+    // every rule of dev's three objects); the pre-check below then finds the validator warm.
+    const { karpenterCrdValidator } = require("../components/validation/karpenterCrds");
+    const { nodePoolCrdCheck, nodeClassCrdCheck } = require("../components/spotExecutorPool/crds");
+    const { argOfRequirement, nodeClassInput } = require("../components/spotExecutorPool/args");
+    t = process.hrtime.bigint();
+    karpenterCrdValidator();
+    const draft = resolveSpotExecutorPoolArgs("crd-bench", platform.poolArgs(config, { clusterName: config.clusterName, nodeRoleName: "r", kubernetesVersion: config.kubernetesVersion }));
+    const crdCold = ms(t);
+    t = process.hrtime.bigint();
+    nodePoolCrdCheck([draft.driverPool, draft.executorPool], argOfRequirement);
+    nodeClassCrdCheck(nodeClassInput(draft, config.clusterName, "r"));
+    const crdWarm = ms(t);
     t = process.hrtime.bigint();
     platform.validatePlatform(config);
     const stackPrecheck = ms(t);
@@ -51,7 +65,7 @@ function child(): void {
         platform.sparkArgs(config, { clusterName: config.clusterName, driverPlacement: placement(pools.driverPool), executorPlacement: placement(pools.executorPool) }),
     );
     const constructors = ms(t);
-    console.log(JSON.stringify({ sdkAndComponents, modulesAndCatalog, stackPrecheck, constructors }));
+    console.log(JSON.stringify({ sdkAndComponents, modulesAndCatalog, crdCold, crdWarm, stackPrecheck, constructors }));
 }
 
 function median(xs: number[]): number {
@@ -85,13 +99,15 @@ function main(): void {
     }
     fs.rmSync(tmp, { recursive: true, force: true }); // this run's own folder
     const m = (k: string) => median(samples.map((s) => s[k]));
-    const added = m("modulesAndCatalog") + m("stackPrecheck") + m("constructors");
+    const added = m("modulesAndCatalog") + m("crdCold") + m("stackPrecheck") + m("constructors");
     console.log(`Validation in \`npm run render -- dev\`, median of ${runs} fresh processes (ms):\n`);
     console.log("| part | median ms |\n|---|---|");
     console.log(`| load the validation modules and the instance catalog (1,363 types) | ${m("modulesAndCatalog").toFixed(0)} |`);
-    console.log(`| stack pre-check: every component's checks on dev's config, cold | ${m("stackPrecheck").toFixed(0)} |`);
+    console.log(`| first SpotExecutorPool check incl. the Karpenter CRD check, cold (artefact, ajv compile, CEL) | ${m("crdCold").toFixed(0)} |`);
+    console.log(`| stack pre-check: every component's checks on dev's config (CRD validator warm) | ${m("stackPrecheck").toFixed(0)} |`);
     console.log(`| the components' own checks in their constructors, warm | ${m("constructors").toFixed(0)} |`);
     console.log(`| **added by validation** | **${added.toFixed(0)}** |`);
+    console.log(`\nOf which the CRD check of one pool's three objects, warm: ${m("crdWarm").toFixed(0)} ms (each SpotExecutorPool pays this; the compile is paid once per process).`);
     console.log(`\nFor scale: the whole render of dev took ${median(renders).toFixed(1)} s (median wall time, CLI included).`);
 }
 

@@ -13,7 +13,7 @@ import { availableStacks, CONFIG_FLAG_HELP, readStackConfig, renderStack, resolv
 export interface PlanOptions {
     stack: string;
     sets?: string[];
-    /** `--config KEY=VALUE` pairs applied to the stack on both sides (prod's API allow-list offline). */
+    /** `--config KEY=VALUE` pairs applied on both sides, to the stack and to an --against stack (prod's API allow-list offline). */
     config?: string[];
     /** Another stack's name, or a folder written by `npm run render` (resources.json or registrations.json). */
     against?: string;
@@ -48,7 +48,8 @@ async function baseline(o: PlanOptions, root: string, config: Record<string, str
         return { label: `stack ${o.stack} as configured`, resources: (await renderStack({ stack: o.stack, config })).registrations };
     }
     if (availableStacks(root).includes(o.against)) {
-        return { label: `stack ${o.against}`, resources: (await renderStack({ stack: o.against })).registrations };
+        const other = withConfigFlags(readStackConfig(o.against, root), o.config).config;
+        return { label: `stack ${o.against}`, resources: (await renderStack({ stack: o.against, config: other })).registrations };
     }
     if (fs.existsSync(o.against) && fs.statSync(o.against).isDirectory()) {
         return { label: `render ${o.against}`, resources: readRenderFolder(o.against) };

@@ -89,8 +89,15 @@ export async function evaluate(program: () => Promise<Record<string, unknown>> |
         } finally {
             await pulumi.runtime.disconnect();
         }
+        // A registration whose inputs failed (an apply that throws, as a check on resolved Outputs
+        // does) rejects a tick later; the engine would fail the preview with it, so the render does.
+        await new Promise((resolve) => setImmediate(resolve));
         if (asyncErrors.length > 0) {
-            throw asyncErrors[0];
+            const e = asyncErrors[0];
+            if (pulumi.ResourceError.isInstance(e)) {
+                throw new RenderError((e as Error).message.replace(/^error serializing property "[^"]+": /, ""), recorder.registrations);
+            }
+            throw e;
         }
         const outputs: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(exported ?? {})) {

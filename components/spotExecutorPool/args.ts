@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, SparkRole } from "../enums";
-import { DEFAULT_AMI_VERSION, deleteTimeout, DisruptionBudget, nodePoolManifest, NodePoolInput } from "../pools/specs";
+import { DEFAULT_AMI_VERSION, deleteTimeout, DisruptionBudget, NodeClassInput, nodePoolManifest, NodePoolInput } from "../pools/specs";
 import { ArgChecker, defaultRegion, DNS1123_LABEL, KARPENTER_DURATION, KARPENTER_DURATION_OR_NEVER, requireArgsObject } from "../validation";
 import { budgetProblems } from "../validation/kubernetes";
 import { ArgOfRequirement, launchabilityProblems, PodRequest, regionProblems, sparkPodMemoryMiB } from "../validation/launchability";
 import { tagProblems } from "../validation/tags";
 import { amiVersionProblems } from "../validation/versions";
+import { nodeClassCrdCheck, nodePoolCrdCheck } from "./crds";
 
 export interface SpotExecutorPoolArgs {
     /** Name of the EKS cluster; the value of the karpenter.sh/discovery tag the node class selects by. */
@@ -205,6 +206,31 @@ export interface ResolvedSpotExecutorPoolArgs {
     /** customTimeouts.delete of the NodePools and the EC2NodeClass. */
     deleteTimeout: string;
     tags: Record<string, string>;
+    /**
+     * What the Karpenter CRD check at construction covered: CEL rules evaluated per kind, and any
+     * rule the CEL library could not evaluate (reported as a warning, never counted as passed).
+     * Deferred to the resolution of the Outputs (createNodeClass): the EC2NodeClass's `role` and
+     * discovery-tag values when nodeRoleName or clusterName are Outputs (checked at construction
+     * with stand-ins), and the AMI-ids annotation.
+     */
+    crdCheck: { rulesEvaluated: Record<string, number>; unevaluated: string[] };
+}
+
+/** Stand-ins for Output values in the construction-time CRD check: valid where any real value is, so they hide nothing else. */
+const DEFERRED = { clusterName: "deferred-cluster-name", nodeRoleName: "deferred-node-role" };
+
+/** The EC2NodeClass builder's input once clusterName and nodeRoleName are known. */
+export function nodeClassInput(a: Pick<ResolvedSpotExecutorPoolArgs, "poolName" | "amiVersion" | "rootVolumeSizeGi" | "instanceStoreRaid0" | "tags">, clusterName: string, nodeRoleName: string, amiIds?: string[]): NodeClassInput {
+    return {
+        name: a.poolName,
+        amiVersion: a.amiVersion,
+        rootVolumeSizeGi: a.rootVolumeSizeGi,
+        instanceStoreRaid0: a.instanceStoreRaid0,
+        clusterName,
+        nodeRoleName,
+        amiIds,
+        tags: { ...a.tags, "karpenter-spark.io/cluster": clusterName },
+    };
 }
 
 const FAMILY = /^[a-z]+[0-9][a-z0-9-]*$/;
@@ -217,7 +243,7 @@ function smallestSparkPod(role: string): PodRequest {
 }
 
 /** The argument a requirement of the pool comes from, for launchability problems. */
-function argOfRequirement(role: string, pool: NodePoolInput): ArgOfRequirement {
+export function argOfRequirement(role: string, pool: NodePoolInput): ArgOfRequirement {
     return (key) => {
         switch (key) {
             case "karpenter.sh/capacity-type":
@@ -375,7 +401,22 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         executorPool,
         deleteTimeout: deleteTimeout([driverPool.terminationGracePeriod, executorPool.terminationGracePeriod]),
         tags: { ...(args.tags ?? {}), "karpenter-spark.io/pool": poolName },
+        crdCheck: { rulesEvaluated: {}, unevaluated: [] },
     };
+    if (problems.list.length === 0) {
+        // The objects themselves against the Karpenter CRDs, as the API server will check them;
+        // only on otherwise valid args (a rejected value's fallback would make findings noise).
+        const plain = (v: unknown, standIn: string) => (typeof v === "string" ? v : standIn);
+        const checks = [
+            nodePoolCrdCheck([driverPool, executorPool], argOfRequirement),
+            nodeClassCrdCheck(nodeClassInput(resolved, plain(args.clusterName, DEFERRED.clusterName), plain(args.nodeRoleName, DEFERRED.nodeRoleName))),
+        ];
+        for (const c of checks) {
+            problems.addAll(c.problems);
+            resolved.crdCheck.rulesEvaluated[c.kind] = c.evaluatedRules;
+            resolved.crdCheck.unevaluated.push(...c.unevaluated);
+        }
+    }
     check.done();
     return resolved;
 }

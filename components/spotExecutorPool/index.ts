@@ -30,6 +30,9 @@ export class SpotExecutorPool extends pulumi.ComponentResource {
     constructor(name: string, args: SpotExecutorPoolArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolveSpotExecutorPoolArgs(name, args);
         super("karpenter-spark:index:SpotExecutorPool", name, {}, opts);
+        for (const rule of a.crdCheck.unevaluated) {
+            pulumi.log.warn(`SpotExecutorPool "${name}": the Karpenter CRD rule ${rule} could not be evaluated offline; the API server will check it at deployment`, this);
+        }
 
         const ec2NodeClass = createNodeClass(name, a, this);
         createNodePools(name, a, ec2NodeClass, this);

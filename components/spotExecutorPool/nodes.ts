@@ -3,7 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023ParameterName, EC2_NODE_CLASS_TYPE, ec2NodeClassManifest, KubernetesManifest, NODE_POOL_TYPE, nodePoolManifest } from "../pools/specs";
 import { DEFAULT_AMI_VERSION } from "../pools/specs";
-import { ResolvedSpotExecutorPoolArgs } from "./args";
+import { throwIfProblems } from "../validation";
+import { nodeClassInput, ResolvedSpotExecutorPoolArgs } from "./args";
+import { nodeClassCrdCheck } from "./crds";
 
 /** A Karpenter object; only apiVersion and kind must be known before the cluster's outputs are. */
 function karpenterObject(name: string, manifest: pulumi.Output<KubernetesManifest> | KubernetesManifest, typeOf: { apiVersion: string; kind: string }, opts: pulumi.CustomResourceOptions) {
@@ -49,11 +51,14 @@ export function resolveAmiRelease(name: string, a: ResolvedSpotExecutorPoolArgs,
 
 /** The EC2NodeClass both pools launch from. */
 export function createNodeClass(name: string, a: ResolvedSpotExecutorPoolArgs, parent: pulumi.Resource) {
-    const nodeClassInput = { name: a.poolName, amiVersion: a.amiVersion, rootVolumeSizeGi: a.rootVolumeSizeGi, instanceStoreRaid0: a.instanceStoreRaid0 };
     const amiIds = resolveAmiRelease(name, a, parent);
-    const nodeClass = pulumi.all([a.clusterName, a.nodeRoleName, amiIds]).apply(([clusterName, nodeRoleName, ids]) =>
-        ec2NodeClassManifest({ ...nodeClassInput, clusterName, nodeRoleName, amiIds: ids, tags: { ...a.tags, "karpenter-spark.io/cluster": clusterName } }),
-    );
+    const nodeClass = pulumi.all([a.clusterName, a.nodeRoleName, amiIds]).apply(([clusterName, nodeRoleName, ids]) => {
+        const input = nodeClassInput(a, clusterName, nodeRoleName, ids);
+        // What construction checked with stand-ins for these Outputs, checked again with their
+        // values: an empty cluster or role name fails `pulumi preview` here, naming the argument.
+        throwIfProblems("SpotExecutorPool", name, nodeClassCrdCheck(input).problems);
+        return ec2NodeClassManifest(input);
+    });
     // Deleted after both pools, and only once their nodes are gone (foreground): same wait.
     return karpenterObject(`${name}-node-class`, nodeClass, EC2_NODE_CLASS_TYPE, { parent, customTimeouts: { delete: a.deleteTimeout } });
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { CapacityType, SparkRole } from "../../components/enums";
 import { ec2NodeClassManifest, nodePoolManifest, NodePoolInput } from "../../components/pools/specs";
-import { CrdValidator } from "../helpers/crdValidator";
+import { CrdValidator } from "../../components/validation/crd";
 import { describeContract, yamlFixture } from "../helpers/fixtures";
 import { manifests, rendered } from "../helpers/render";
 

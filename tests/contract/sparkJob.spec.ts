@@ -4,7 +4,7 @@ import { sparkPodPlacement } from "../../components/pools/placement";
 import { SparkJob, SparkJobArgs } from "../../components/sparkJob";
 import { AWS_SDK_V2_VERSION, EXTRA_JARS_CLASSPATH, EXTRA_JARS_DIR, s3aJars, s3aJarsScript } from "../../components/spark/image";
 import { evaluate, RenderResult } from "../../tools/render";
-import { CrdValidator } from "../helpers/crdValidator";
+import { CrdValidator } from "../../components/validation/crd";
 import { describeContract, yamlFixture } from "../helpers/fixtures";
 
 const driverPlacement = sparkPodPlacement({ role: SparkRole.Driver, nodePoolName: "spark-driver", capacityTypes: [CapacityType.OnDemand] });

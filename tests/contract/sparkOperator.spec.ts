@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { SparkRole } from "../../components/enums";
 import { sparkPodPlacement } from "../../components/pools/placement";
 import { EXTRA_JARS_CLASSPATH, EXTRA_JARS_DIR, s3aJars, s3aJarsScript, SPARK_IMAGE } from "../../components/spark/image";
-import { CrdValidator } from "../helpers/crdValidator";
+import { CrdValidator } from "../../components/validation/crd";
 import { describeContract, yamlFixture } from "../helpers/fixtures";
 import { manifests, rendered } from "../helpers/render";
 

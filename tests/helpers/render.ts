@@ -13,6 +13,9 @@ const cache: { key: unknown; result: Promise<RenderResult> }[] = [];
  */
 export const PROD_ALLOW_LIST = { "karpenter-spark:endpointPublicAccessCidrs": '["52.94.133.0/24"]' } as const;
 
+/** The same value as a tool's command-line flag. */
+export const PROD_CONFIG_FLAG = ["--config", `karpenter-spark:endpointPublicAccessCidrs=${PROD_ALLOW_LIST["karpenter-spark:endpointPublicAccessCidrs"]}`];
+
 /** Pulumi.<stack>.yaml's config map, with prod's allow-list set explicitly. */
 export function stackConfigForTests(stack: string): Record<string, string> {
     return { ...readStackConfig(stack), ...(stack === "prod" ? PROD_ALLOW_LIST : {}) };

@@ -49,7 +49,7 @@ describe("npm package: pack, install, consume from another Pulumi program", () =
         fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ ...example, dependencies, devDependencies: {} }, null, 2));
         // --prefer-offline, not --offline: after `npm ci` npm's cache holds tarballs but not the
         // packuments --offline needs, so a fresh machine would stop with ENOTCACHED; the registry
-        // is asked only for the metadata of the package's own dependencies (ajv).
+        // is asked only for the metadata of the package's own dependencies (ajv, @bufbuild/cel, ...).
         // --legacy-peer-deps: the @pulumi/* peers come from this repository, as said above.
         npm(["install", "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts"], consumer);
         fs.mkdirSync(unpacked, { recursive: true });
@@ -96,10 +96,12 @@ describe("npm package: pack, install, consume from another Pulumi program", () =
             "dist/components/spark/cleanup-chart/values.yaml",
             "dist/components/spark/cleanup-chart/templates/job.yaml",
             "dist/components/spark/cleanup-chart/templates/rolebindings.yaml",
+            "dist/components/validation/karpenter-crds.json",
             "index.ts",
             "tsconfig.json",
             "components/index.ts",
             "components/catalog/instance-catalog.json",
+            "components/validation/karpenter-crds.json",
             "PulumiPlugin.yaml",
             "schema.json",
             "LICENSE",
@@ -129,7 +131,7 @@ describe("npm package: pack, install, consume from another Pulumi program", () =
     it("installs with @pulumi/* as peer dependencies, so a program keeps one SDK and one default provider each", () => {
         const installed = JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", "karpenter-spark", "package.json"), "utf8"));
         expect(Object.keys(installed.peerDependencies).sort()).to.deep.equal(["@pulumi/aws", "@pulumi/awsx", "@pulumi/eks", "@pulumi/kubernetes", "@pulumi/pulumi"]);
-        expect(Object.keys(installed.dependencies)).to.deep.equal(["ajv", "fastest-levenshtein", "semver"]);
+        expect(Object.keys(installed.dependencies)).to.deep.equal(["@bufbuild/cel", "ajv", "ajv-formats", "fastest-levenshtein", "semver"]);
         expect(fs.existsSync(path.join(consumer, "node_modules", "@pulumi"))).to.equal(false);
         expect(installed.exports["."]).to.deep.equal({ types: "./dist/components/index.d.ts", default: "./dist/components/index.js" });
     });

@@ -24,6 +24,7 @@ import { estimateJson } from "../../cost/report";
 import { loadServicePrices, regionServicePrices } from "../../cost/services";
 import { loadWorkload, Workload } from "../../cost/spark";
 import { UserError } from "../../tools/cli";
+import { PROD_CONFIG_FLAG } from "../helpers/render";
 import { main, REFERENCE_WORKLOADS, resolveWorkload } from "../../tools/estimate";
 import { rendered } from "../helpers/render";
 
@@ -340,7 +341,7 @@ describe("cost: the estimate CLI", () => {
     it("--json carries the fields the issue lists", async function () {
         this.timeout(60000);
         let out = "";
-        await main(["prod", "--workload", "spark-pi", "medium-etl", "--json"], (s) => (out += s));
+        await main(["prod", "--workload", "spark-pi", "medium-etl", "--json", ...PROD_CONFIG_FLAG], (s) => (out += s));
         const doc = JSON.parse(out);
         expect(doc.pricesAsOf).to.be.a("string");
         expect(doc.idleFloor).to.include.keys("usdPerHour", "items");
@@ -386,7 +387,7 @@ describe("cost: the estimate CLI", () => {
     it("--runs-per-day gives that row; --help lists the reference workloads", async function () {
         this.timeout(60000);
         let out = "";
-        await main(["prod", "--runs-per-day", "6", "--json"], (s) => (out += s));
+        await main(["prod", "--runs-per-day", "6", "--json", ...PROD_CONFIG_FLAG], (s) => (out += s));
         expect(JSON.parse(out).monthly.map((m: any) => m.runsPerDay)).to.deep.equal([6]);
         let help = "";
         const { program } = await import("../../tools/estimate");

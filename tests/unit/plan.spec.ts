@@ -13,7 +13,7 @@ import { applySets, parseSet, settableKeys, UsageError } from "../../tools/confi
 import { plan, readRenderFolder } from "../../tools/plan";
 import { diffRenders, formatPlan, inputChanges, maskSecrets, Plan, PlanResource, Step } from "../../tools/planDiff";
 import { readStackConfig, writeRender } from "../../tools/render";
-import { rendered } from "../helpers/render";
+import { PROD_CONFIG_FLAG, rendered } from "../helpers/render";
 
 const K = "karpenter-spark";
 
@@ -199,7 +199,7 @@ describe("plan: --set and --against", () => {
     });
 
     it("plans against another stack with the URNs lined up (dev against prod changes, creates and deletes nothing wholesale)", async () => {
-        const p = await plan({ stack: "dev", against: "prod" });
+        const p = await plan({ stack: "dev", against: "prod", config: [PROD_CONFIG_FLAG[1]] });
         expect(p.against).to.equal("stack prod");
         expect(step(p, "kubernetes:karpenter.sh/v1:NodePool", "spark-pools-executors").changes.map((c) => [c.path, c.old, c.new])).to.deep.include(["spec.limits.cpu", "1000", "256"]);
         expect(p.steps.filter((s) => s.op === "create").map((s) => s.name)).to.deep.equal(["spark-pi"]);

@@ -3,6 +3,9 @@
 // --validate=strict` and server-side field validation reject them) and every
 // `x-kubernetes-validations` CEL rule on the paths present (with @bufbuild/cel). A rule the
 // library cannot evaluate is returned by name in `unevaluated`, never counted as passed.
+// The components run it at construction on every NodePool and EC2NodeClass they build, against
+// karpenter-crds.json (generated from the Karpenter v1.14.1 CRDs by tools/crdArtefact.ts); the
+// contract tests run the same class on the fixture CRDs themselves (Spark Operator's too).
 import { celEnv, CelInput, celMethod, CelScalar, isCelError, parse, plan } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import Ajv, { ValidateFunction } from "ajv";
@@ -10,6 +13,11 @@ import addFormats from "ajv-formats";
 import { isDeepStrictEqual } from "util";
 
 type Schema = Record<string, any>;
+
+/** The parts of a CustomResourceDefinition validation needs (what karpenter-crds.json keeps). */
+export interface CrdSchema {
+    spec: { group: string; scope: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: Schema } }[] };
+}
 
 export interface CrdValidation {
     /** Schema violations and failed rules, each with its path. */
@@ -85,23 +93,52 @@ for (const kw of ["x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kub
     ajv.addKeyword(kw);
 }
 
+/**
+ * Why the runtime CEL environment cannot compile `rule` (a function the API server has and
+ * @bufbuild/cel lacks, such as Kubernetes' quantity() or url()), or undefined when it can.
+ */
+export function celRuleGap(rule: string): string | undefined {
+    let parsed;
+    try {
+        parsed = parse(rule);
+        plan(env, parsed);
+    } catch (e) {
+        return (e as Error).message;
+    }
+    const calls = new Set<string>();
+    const walk = (node: unknown): void => {
+        if (Array.isArray(node)) {
+            node.forEach(walk);
+        } else if (node && typeof node === "object") {
+            const n = node as { $typeName?: string; function?: string };
+            if (n.$typeName === "cel.expr.Expr.Call" && n.function) {
+                calls.add(n.function);
+            }
+            Object.values(node).forEach(walk);
+        }
+    };
+    walk(parsed.expr);
+    // Logical operators, indexing and the comprehension helper are planned as control flow and access, not looked up.
+    const missing = [...calls].filter((f) => !PLANNED_AS_CONTROL_FLOW.includes(f) && env.funcs.find(f) === undefined);
+    return missing.length > 0 ? `unbound function: ${missing.join(", ")}` : undefined;
+}
+
+const PLANNED_AS_CONTROL_FLOW = ["_&&_", "_||_", "_?_:_", "@not_strictly_false", "_[_]", "_[?_]"];
+
 /** Errors that mean the library lacks something the API server has, not that the object is wrong. */
-const LIBRARY_GAP = /overload|no such function|unknown function|undeclared|syntax error|parse/i;
+const LIBRARY_GAP = /overload|no such function|unknown function|unbound function|undeclared|syntax error|parse/i;
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export class CrdValidator {
-    private readonly versions = new Map<string, { schema: Schema; validate: ValidateFunction; scope: string }>();
+    private readonly versions = new Map<string, { schema: Schema; validate?: ValidateFunction; scope: string }>();
 
-    constructor(crds: Schema[]) {
+    constructor(crds: CrdSchema[]) {
         for (const crd of crds) {
             for (const v of crd.spec.versions) {
                 const schema = v.schema.openAPIV3Schema;
-                this.versions.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, {
-                    schema,
-                    validate: ajv.compile(strictSchema(schema)),
-                    scope: crd.spec.scope,
-                });
+                // Compiled on first use: a stack that builds only NodePools never compiles the rest.
+                this.versions.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, { schema, scope: crd.spec.scope });
             }
         }
     }
@@ -110,20 +147,21 @@ export class CrdValidator {
         const result: CrdValidation = { errors: [], unevaluated: [], evaluatedRules: 0, transitionRules: [] };
         const entry = this.versions.get(`${object.apiVersion}/${object.kind}`);
         if (!entry) {
-            result.errors.push(`no CRD serves ${object.apiVersion} ${object.kind}`);
+            result.errors.push(`/: no CRD serves ${object.apiVersion} ${object.kind}`);
             return result;
         }
         const name = object.metadata?.name;
         if (typeof name !== "string" || name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
-            result.errors.push(`metadata.name: ${JSON.stringify(name)} is not a DNS-1123 subdomain`);
+            result.errors.push(`/metadata/name: ${JSON.stringify(name)} is not a DNS-1123 subdomain`);
         }
         if (entry.scope === "Cluster" && object.metadata?.namespace !== undefined) {
-            result.errors.push("metadata.namespace: set on a cluster-scoped object");
+            result.errors.push("/metadata/namespace: set on a cluster-scoped object");
         }
         // ajv applies the schema's defaults, as the API server does before it runs the rules.
         const defaulted = structuredClone(object);
-        if (!entry.validate(defaulted)) {
-            for (const e of entry.validate.errors ?? []) {
+        const validate = (entry.validate ??= ajv.compile(strictSchema(entry.schema)));
+        if (!validate(defaulted)) {
+            for (const e of validate.errors ?? []) {
                 const extra = e.keyword === "additionalProperties" ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : "";
                 result.errors.push(`${e.instancePath || "/"}: ${e.message}${extra}`);
             }
