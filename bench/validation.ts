@@ -103,7 +103,7 @@ function main(): void {
     console.log(`Validation in \`npm run render -- dev\`, median of ${runs} fresh processes (ms):\n`);
     console.log("| part | median ms |\n|---|---|");
     console.log(`| load the validation modules and the instance catalog (1,363 types) | ${m("modulesAndCatalog").toFixed(0)} |`);
-    console.log(`| first SpotExecutorPool check incl. the Karpenter CRD check, cold (artefact, ajv compile, CEL) | ${m("crdCold").toFixed(0)} |`);
+    console.log(`| first SpotExecutorPool check incl. the Karpenter CRD check, cold (artefact, precompiled schema validators, CEL parse of each rule) | ${m("crdCold").toFixed(0)} |`);
     console.log(`| stack pre-check: every component's checks on dev's config (CRD validator warm) | ${m("stackPrecheck").toFixed(0)} |`);
     console.log(`| the components' own checks in their constructors, warm | ${m("constructors").toFixed(0)} |`);
     console.log(`| **added by validation** | **${added.toFixed(0)}** |`);

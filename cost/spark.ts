@@ -3,42 +3,30 @@ import Ajv from "ajv";
 import * as fs from "fs";
 import { parse } from "yaml";
 import { SPARK_MEMORY } from "../components/validation";
+import { memoryOverheadMiB, sparkMemoryMiB as podMemoryMiB, sparkPodRequest as componentPodRequest, SparkPodRequest } from "../components/spark/podSize";
 import { EstimateError } from "./catalog";
 
-/** Spark's minimum memory overhead per pod (spark.{driver,executor}.minMemoryOverhead). */
-export const MIN_MEMORY_OVERHEAD_MIB = 384;
-/** Spark's overhead factor for JVM jobs; non-JVM (PySpark, R) jobs get 0.4 on Kubernetes. */
-export const JVM_OVERHEAD_FACTOR = 0.1;
-export const NON_JVM_OVERHEAD_FACTOR = 0.4;
+export { memoryOverheadMiB };
 
 /** A JVM memory string as Spark reads spark.*.memory: no unit means MiB. */
 export function sparkMemoryMiB(memory: string): number {
-    if (!SPARK_MEMORY.test(memory)) {
+    const mib = SPARK_MEMORY.test(memory) ? podMemoryMiB(memory) : undefined;
+    if (mib === undefined) {
         throw new EstimateError(`invalid Spark memory: got ${JSON.stringify(memory)}; allowed: digits and k, m, g or t, such as "512m" or "4g"`);
     }
-    const [, digits, suffix] = /^([0-9]+)(.*)$/.exec(memory) as RegExpExecArray;
-    const n = Number(digits);
-    const mib: Record<string, number> = { "": n, b: n / 1024 ** 2, k: n / 1024, kb: n / 1024, m: n, mb: n, g: n * 1024, gb: n * 1024, t: n * 1024 ** 2, tb: n * 1024 ** 2, p: n * 1024 ** 3, pb: n * 1024 ** 3 };
-    return mib[suffix.toLowerCase()];
+    return mib;
 }
 
-/** Spark's memory overhead: max(384 MiB, factor x memory), as Spark computes it for each pod. */
-export function memoryOverheadMiB(memoryMiB: number, factor = JVM_OVERHEAD_FACTOR): number {
-    return Math.max(MIN_MEMORY_OVERHEAD_MIB, Math.floor(factor * memoryMiB));
-}
-
-export interface PodRequest {
-    cpuMilli: number;
-    memoryMiB: number;
-}
+export type PodRequest = SparkPodRequest;
 
 /**
  * What the Spark Operator requests for a driver or executor pod: cores (or
- * spark.kubernetes.{driver,executor}.request.cores when set), and memory plus overhead.
+ * spark.kubernetes.{driver,executor}.request.cores when set), and memory plus overhead
+ * (components/spark/podSize.ts, the same computation the components' pod-fit checks use).
  */
 export function sparkPodRequest(cores: number, memory: string, jvm = true, requestCores?: number): PodRequest {
-    const memoryMiB = sparkMemoryMiB(memory);
-    return { cpuMilli: Math.round((requestCores ?? cores) * 1000), memoryMiB: memoryMiB + memoryOverheadMiB(memoryMiB, jvm ? JVM_OVERHEAD_FACTOR : NON_JVM_OVERHEAD_FACTOR) };
+    sparkMemoryMiB(memory); // an EstimateError for a value not in Spark's notation
+    return componentPodRequest({ role: "driver", cores: requestCores ?? cores, memory, jvm }) as PodRequest;
 }
 
 export interface Workload {

@@ -8,9 +8,9 @@
 // contract tests run the same class on the fixture CRDs themselves (Spark Operator's too).
 import { celEnv, CelInput, celMethod, CelScalar, isCelError, parse, plan } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
-import Ajv, { ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import Ajv, { Options, ValidateFunction } from "ajv";
 import { isDeepStrictEqual } from "util";
+import { formats } from "./crdFormats";
 
 type Schema = Record<string, any>;
 
@@ -62,7 +62,7 @@ function toCel(value: unknown, schema: Schema | undefined): CelInput {
 }
 
 /** The structural schema as ajv validates it: unknown fields rejected unless preserved. */
-function strictSchema(node: Schema): Schema {
+export function strictSchema(node: Schema): Schema {
     if (Array.isArray(node)) {
         return node.map(strictSchema) as unknown as Schema;
     }
@@ -85,12 +85,30 @@ function strictSchema(node: Schema): Schema {
     return out;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
-addFormats(ajv);
-ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
-ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isInteger(n) });
-for (const kw of ["x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "x-kubernetes-int-or-string", "x-kubernetes-preserve-unknown-fields"]) {
-    ajv.addKeyword(kw);
+/**
+ * The ajv instance every CRD schema is compiled with: all errors, the schema's defaults applied
+ * (as the API server does before it runs the rules), the Kubernetes extensions accepted as
+ * keywords. tools/crdArtefact.ts compiles the Karpenter schemas with it ahead of time (`code`).
+ */
+export function crdAjv(code?: Options["code"]): Ajv {
+    const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, formats, ...(code ? { code } : {}) });
+    for (const kw of ["x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "x-kubernetes-int-or-string", "x-kubernetes-preserve-unknown-fields"]) {
+        ajv.addKeyword(kw);
+    }
+    return ajv;
+}
+
+let runtimeAjv: Ajv | undefined;
+
+/** Each rule parsed and planned once per process: every pool evaluates the same rules. */
+const programs = new Map<string, ReturnType<typeof plan>>();
+function program(rule: string): ReturnType<typeof plan> {
+    let p = programs.get(rule);
+    if (!p) {
+        p = plan(env, parse(rule));
+        programs.set(rule, p);
+    }
+    return p;
 }
 
 /**
@@ -133,12 +151,13 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 export class CrdValidator {
     private readonly versions = new Map<string, { schema: Schema; validate?: ValidateFunction; scope: string }>();
 
-    constructor(crds: CrdSchema[]) {
+    /** `compiled`: validators compiled ahead of time, by kind (tools/crdArtefact.ts); others are compiled on first use. */
+    constructor(crds: CrdSchema[], compiled: Record<string, ValidateFunction> = {}) {
         for (const crd of crds) {
             for (const v of crd.spec.versions) {
                 const schema = v.schema.openAPIV3Schema;
                 // Compiled on first use: a stack that builds only NodePools never compiles the rest.
-                this.versions.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, { schema, scope: crd.spec.scope });
+                this.versions.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, { schema, scope: crd.spec.scope, validate: compiled[crd.spec.names.kind] });
             }
         }
     }
@@ -159,7 +178,7 @@ export class CrdValidator {
         }
         // ajv applies the schema's defaults, as the API server does before it runs the rules.
         const defaulted = structuredClone(object);
-        const validate = (entry.validate ??= ajv.compile(strictSchema(entry.schema)));
+        const validate = (entry.validate ??= (runtimeAjv ??= crdAjv()).compile(strictSchema(entry.schema)));
         if (!validate(defaulted)) {
             for (const e of validate.errors ?? []) {
                 const extra = e.keyword === "additionalProperties" ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : "";
@@ -203,7 +222,7 @@ export class CrdValidator {
         let verdict: unknown;
         try {
             const self = toCel(value, schema);
-            verdict = plan(env, parse(rule.rule))(transition ? { self, oldSelf: self } : { self });
+            verdict = program(rule.rule)(transition ? { self, oldSelf: self } : { self });
         } catch (e) {
             verdict = e;
         }

@@ -12,6 +12,8 @@ import { Problem } from "./index";
 // Karpenter ships (pkg/apis/crds at v1.14.1); tests/contract/crdArtefact.spec.ts keeps it current.
 
 export const CRD_ARTEFACT_FILE = path.join(__dirname, "karpenter-crds.json");
+/** The same schemas compiled to JavaScript ahead of time (ajv standalone), one validator per kind. */
+export const CRD_VALIDATORS_FILE = path.join(__dirname, "karpenter-crds.validators.js");
 
 interface CrdArtefact {
     karpenterVersion: string;
@@ -24,7 +26,7 @@ let cached: { artefact: CrdArtefact; validator: CrdValidator } | undefined;
 export function karpenterCrdValidator(): { artefact: CrdArtefact; validator: CrdValidator } {
     if (!cached) {
         const artefact = JSON.parse(fs.readFileSync(CRD_ARTEFACT_FILE, "utf8")) as CrdArtefact;
-        cached = { artefact, validator: new CrdValidator(artefact.crds) };
+        cached = { artefact, validator: new CrdValidator(artefact.crds, require(CRD_VALIDATORS_FILE)) };
     }
     return cached;
 }

@@ -5,8 +5,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { celRuleGap } from "../../components/validation/crd";
-import { CRD_ARTEFACT_FILE } from "../../components/validation/karpenterCrds";
-import { buildCrdArtefact, CRD_FILES } from "../../tools/crdArtefact";
+import { CRD_ARTEFACT_FILE, CRD_VALIDATORS_FILE } from "../../components/validation/karpenterCrds";
+import { buildCrdArtefact, buildCrdValidators, CRD_FILES } from "../../tools/crdArtefact";
 import { describeContract, yamlFixture } from "../helpers/fixtures";
 
 /** Every x-kubernetes-validations rule under a schema node, with its path. */
@@ -21,6 +21,10 @@ function rules(node: unknown, path = ""): { path: string; rule: string }[] {
 describeContract("contract: the Karpenter CRD artefact shipped in components/", () => {
     it("is what tools/crdArtefact.ts derives from the fixtures (run `npm run build:crds` when this fails)", () => {
         expect(JSON.parse(fs.readFileSync(CRD_ARTEFACT_FILE, "utf8"))).to.deep.equal(JSON.parse(JSON.stringify(buildCrdArtefact())));
+    });
+
+    it("ships the schemas compiled ahead of time from that artefact (run `npm run build:crds` when this fails)", () => {
+        expect(fs.readFileSync(CRD_VALIDATORS_FILE, "utf8")).to.equal(buildCrdValidators(buildCrdArtefact()));
     });
 
     it("keeps every CEL rule of the NodePool and EC2NodeClass CRDs outside status", () => {

@@ -97,6 +97,7 @@ describe("npm package: pack, install, consume from another Pulumi program", () =
             "dist/components/spark/cleanup-chart/templates/job.yaml",
             "dist/components/spark/cleanup-chart/templates/rolebindings.yaml",
             "dist/components/validation/karpenter-crds.json",
+            "dist/components/validation/karpenter-crds.validators.js",
             "index.ts",
             "tsconfig.json",
             "components/index.ts",
