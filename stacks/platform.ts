@@ -178,15 +178,16 @@ export function validatePlatform(c: StackConfig, earlier: ConfigProblem[] = []):
     const pools = collect(() => resolveSpotExecutorPoolArgs("spark-pools", poolArgs(c, { clusterName: c.clusterName, nodeRoleName: "validation", kubernetesVersion: c.kubernetesVersion }))) as
         | ResolvedSpotExecutorPoolArgs
         | undefined;
-    const placement = (pool: ResolvedSpotExecutorPoolArgs["driverPool"]) => sparkPodPlacement({ role: pool.role, nodePoolName: pool.name, capacityTypes: pool.capacityTypes });
+    const placement = (pool: ResolvedSpotExecutorPoolArgs["driverPool"], capacity: ResolvedSpotExecutorPoolArgs["driverCapacity"]) =>
+        sparkPodPlacement({ role: pool.role, nodePoolName: pool.name, capacityTypes: pool.capacityTypes, capacity });
     collect(() =>
         resolveSparkOperatorArgs(
             "spark",
             sparkArgs(c, {
                 clusterName: c.clusterName,
                 kubernetesVersion: c.kubernetesVersion,
-                driverPlacement: pools && placement(pools.driverPool),
-                executorPlacement: pools && placement(pools.executorPool),
+                driverPlacement: pools && placement(pools.driverPool, pools.driverCapacity),
+                executorPlacement: pools && placement(pools.executorPool, pools.executorCapacity),
             }),
         ),
     );

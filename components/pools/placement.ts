@@ -1,6 +1,7 @@
 import { CapacityType, SparkRole } from "../enums";
 import { Toleration } from "../karpenter/values";
 import { EXECUTOR_DECOMMISSION_FORCE_KILL_SECONDS, EXECUTOR_TERMINATION_GRACE_SECONDS } from "../spark/decommission";
+import { PoolCapacity } from "../validation/launchability";
 import { SPARK_ROLE_KEY } from "./specs";
 
 // What a Spark job puts in its SparkApplication so that its driver lands on the On-Demand
@@ -85,6 +86,12 @@ export interface SparkPodPlacement {
     sparkConf: Record<string, string>;
     /** For `spec.executor.terminationGracePeriodSeconds`; unset for drivers. */
     terminationGracePeriodSeconds?: number;
+    /**
+     * What one pod can get on the nodes of the pool (from the instance catalog), so that SparkJob
+     * and SparkOperator's example refuse a driver or executor that fits none. Not part of any
+     * manifest; unset on a placement not built by SpotExecutorPool (pod fit is then not checked).
+     */
+    capacity?: PoolCapacity;
 }
 
 /**
@@ -109,6 +116,8 @@ export interface PlacementInput {
     nodePoolName: string;
     /** Capacity types that NodePool allows. */
     capacityTypes: CapacityType[];
+    /** What one pod can get on that NodePool's nodes, when known. */
+    capacity?: PoolCapacity;
 }
 
 export function sparkPodPlacement(i: PlacementInput): SparkPodPlacement {
@@ -141,6 +150,7 @@ export function sparkPodPlacement(i: PlacementInput): SparkPodPlacement {
         },
         sparkConf: isDriver ? {} : executorDecommissionConf(),
         ...(grace !== undefined ? { terminationGracePeriodSeconds: grace } : {}),
+        ...(i.capacity ? { capacity: i.capacity } : {}),
     };
 }
 

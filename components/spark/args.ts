@@ -1,14 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KARPENTER_NAMESPACE, SYSTEM_NODE_TAINT, systemNodeSelector, systemTolerations, Toleration } from "../karpenter/values";
 import { SparkPodPlacement } from "../pools/placement";
-import { SPARK_ROLE_KEY } from "../pools/specs";
 import { DEFAULT_KUBERNETES_VERSION } from "../karpenter/versions";
 import { ArgChecker, CONTAINER_IMAGE, DNS1123_LABEL, KUBERNETES_VERSION, requireArgsObject, SPARK_MEMORY } from "../validation";
-import { labelProblems, mayRunOnSpot, namespaceProblems, tolerationMatchProblems, tolerationProblems } from "../validation/kubernetes";
+import { labelProblems, namespaceProblems, tolerationMatchProblems, tolerationProblems } from "../validation/kubernetes";
 import { physicalNameProblems, sparkOperatorNames } from "../validation/names";
 import { tagProblems } from "../validation/tags";
 import { chartVersionProblems, TESTED_SPARK_OPERATOR_VERSIONS } from "../validation/versions";
+import { SparkJobType } from "./job";
+import { JobPods, known, placementProblems, podFitOfJob } from "./placementCheck";
 import { DataAccess } from "./s3a";
+import { SPARK_PI_NAME } from "./sparkPi";
 
 /** A DNS-1123 subdomain (IngressClass names, host names). */
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -218,6 +220,18 @@ function checkGrant(check: ArgChecker, arg: string, g: DataAccessGrant, jobNames
 
 const MEMORY_ALLOWED = 'a JVM memory size as Spark writes it: digits and k, m, g or t, such as "512m" or "4g" (not Kubernetes\' "512Mi")';
 
+/** The example job's pods as the pod-fit check sees them (components/spark/sparkPi.ts builds it: one core each, Scala). */
+export function examplePods(ex: { driverMemory: string; executorMemory: string }): JobPods {
+    return {
+        job: `the example job "${SPARK_PI_NAME}"`,
+        type: SparkJobType.Scala,
+        driver: { cores: 1, memory: ex.driverMemory },
+        executor: { cores: 1, memory: ex.executorMemory },
+        sparkConf: {},
+        args: { driver: "exampleDriverMemory", executor: "exampleExecutorMemory" },
+    };
+}
+
 /** Applies the defaults (all in this one place) and validates; throws before anything is registered. */
 export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs): ResolvedSparkOperatorArgs {
     requireArgsObject("SparkOperator", name, args, "clusterName (KarpenterCluster's output)");
@@ -250,21 +264,9 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
     }
     for (const role of ["driver", "executor"] as const) {
         const placement = role === "driver" ? args.driverPlacement : args.executorPlacement;
-        if (!known(placement)) {
-            continue;
+        if (known(placement)) {
+            problems.addAll(placementProblems(role, `${role}Placement`, placement as SparkPodPlacement));
         }
-        const p = placement as SparkPodPlacement;
-        const subject = `${role}Placement`;
-        if (role === "driver" && mayRunOnSpot(p)) {
-            problems.add(
-                subject,
-                p.nodeSelector,
-                "a placement that excludes Spot capacity (SpotExecutorPool's driverPlacement): a reclaimed driver fails the whole job; was the executor placement passed here?",
-            );
-        }
-        const found = tolerationProblems(`${subject}.tolerations`, p.tolerations ?? []);
-        problems.addAll(found.length > 0 ? found : tolerationMatchProblems(`${subject}.tolerations`, p.tolerations ?? [], [{ key: SPARK_ROLE_KEY, value: role, effect: "NoSchedule" }], `the ${role} pool`));
-        problems.addAll(labelProblems(`${subject}.nodeSelector`, p.nodeSelector ?? {}));
     }
     problems.addAll(tagProblems("tags", args.tags, [], false));
     problems.addAll(physicalNameProblems(sparkOperatorNames(name), name));
@@ -282,6 +284,10 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
             driverPlacement: driverPlacement ?? {},
             executorPlacement: executorPlacement ?? {},
         } as NonNullable<ResolvedSparkOperatorArgs["example"]>;
+        if (known(driverPlacement) && known(executorPlacement) && check.problems.list.length === 0) {
+            // Only the pod fit: each placement's own checks ran above.
+            problems.addAll(podFitOfJob(examplePods(example), { driver: driverPlacement, executor: executorPlacement } as Record<string, SparkPodPlacement>));
+        }
     }
     const podMonitors = check.boolean("podMonitors", args.podMonitors ?? false);
     // PodMonitors scrape the metrics endpoints, so they turn them on.
@@ -324,9 +330,4 @@ export function resolveSparkOperatorArgs(name: string, args: SparkOperatorArgs):
     };
     check.done();
     return resolved;
-}
-
-/** A value known at construction (not an Output or a Promise), so that it can be checked before anything is registered. */
-function known(value: unknown): boolean {
-    return value !== undefined && value !== null && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 }

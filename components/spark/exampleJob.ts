@@ -2,7 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SparkPodPlacement } from "../pools/placement";
-import { ResolvedSparkOperatorArgs } from "./args";
+import { examplePods, ResolvedSparkOperatorArgs } from "./args";
+import { resolvedPlacements } from "./placementCheck";
+
+const PLACEMENT_ARGS = { driver: "driverPlacement", executor: "executorPlacement" };
 import { eventLogDirectory } from "./historyServer";
 import { SPARK_PI_NAME, sparkPiManifest } from "./sparkPi";
 
@@ -37,7 +40,9 @@ export function createExampleJob(
     // The name and namespace are plain, so a preview shows which job is created; only the spec
     // waits for the bucket and the pools' placement.
     const metadata = { name: SPARK_PI_NAME, namespace: a.jobNamespaces[0] };
-    const spec = pulumi.all([bucket.bucket, region, ex.driverPlacement, ex.executorPlacement]).apply(([b, r, d, e]) => build(b, r, d, e).spec);
+    // Placements passed as Outputs are checked as they resolve (components/spark/placementCheck.ts).
+    const placements = resolvedPlacements("SparkOperator", name, examplePods(ex), { driver: ex.driverPlacement, executor: ex.executorPlacement }, PLACEMENT_ARGS);
+    const spec = pulumi.all([bucket.bucket, region, placements]).apply(([b, r, p]) => build(b, r, p.driver, p.executor).spec);
     // After the operator (whose webhook must place its pods, and which must outlive it on
     // destroy to clean up its pods) and the namespace's service account.
     return new k8s.apiextensions.CustomResource(

@@ -3,6 +3,7 @@ import { SparkPodPlacement } from "../pools/placement";
 import { ArgChecker, CONTAINER_IMAGE, DNS1123_LABEL, requireArgsObject, SPARK_MEMORY } from "../validation";
 import { checkS3AJarDigests, DEFAULT_SPARK_IMAGE, S3AJarDigests } from "./image";
 import { ConcurrencyPolicy, maxExecutorsWithin, SparkJobType } from "./job";
+import { jobPlacementProblems, JobPods } from "./placementCheck";
 
 export interface SparkJobArgs {
     /** Job namespace (one of SparkOperator's jobNamespaces). */
@@ -83,9 +84,13 @@ export interface SparkJobArgs {
      * @default 2
      */
     executorInstances?: number;
-    /** SpotExecutorPool's driverPlacement. */
+    /**
+     * SpotExecutorPool's driverPlacement. Checked at construction when it is a plain value (the
+     * driver never on Spot, a toleration matching the pool's taint, the driver pod fitting an
+     * instance type of the pool); as an Output, the same checks run when it resolves.
+     */
     driverPlacement: pulumi.Input<SparkPodPlacement>;
-    /** SpotExecutorPool's executorPlacement. */
+    /** SpotExecutorPool's executorPlacement, checked like driverPlacement. */
     executorPlacement: pulumi.Input<SparkPodPlacement>;
     /** The executor pool's CPU limit (SpotExecutorPool's executorCpuLimit): executors must fit in it. */
     executorPoolCpuLimit: number;
@@ -173,6 +178,21 @@ const TIME_ZONE = /^[A-Za-z]+(\/[A-Za-z0-9_+-]+)*$/;
 const MAX_NAME = 56;
 const MAX_SCHEDULED_NAME = 36;
 
+/** The placement arguments, as messages name them. */
+export const SPARK_JOB_PLACEMENT_ARGS = { driver: "driverPlacement", executor: "executorPlacement" };
+
+/** A job's pods as the pod-fit check sees them. */
+export function jobPods(name: string, a: Pick<ResolvedSparkJobArgs, "type" | "driver" | "executor" | "sparkConf">): JobPods {
+    return {
+        job: `SparkJob "${name}"`,
+        type: a.type,
+        driver: a.driver,
+        executor: a.executor,
+        sparkConf: a.sparkConf,
+        args: { driver: "driverCores, driverMemory", executor: "executorCores, executorMemory" },
+    };
+}
+
 export function resolveSparkJobArgs(name: string, args: SparkJobArgs): ResolvedSparkJobArgs {
     requireArgsObject("SparkJob", name, args, "namespace, mainApplicationFile and executorPoolCpuLimit");
     const check = new ArgChecker("SparkJob", name);
@@ -228,6 +248,11 @@ export function resolveSparkJobArgs(name: string, args: SparkJobArgs): ResolvedS
                       concurrencyPolicy: check.oneOf("concurrencyPolicy", args.concurrencyPolicy ?? ConcurrencyPolicy.Forbid, ConcurrencyPolicy),
                   },
     };
+    if (check.problems.list.length === 0) {
+        // The driver never on Spot, tolerations matching the pools' taints, and pods that fit
+        // their pools: now for placements known at construction, else as they resolve (SparkJob).
+        check.problems.addAll(jobPlacementProblems(jobPods(name, resolved), { driver: args.driverPlacement, executor: args.executorPlacement }, SPARK_JOB_PLACEMENT_ARGS));
+    }
     check.done(); // every problem at once (components/validation)
     return resolved;
 }

@@ -3,7 +3,8 @@ import { Architecture, CapacityType, ConsolidationPolicy, InstanceCategory, Spar
 import { DEFAULT_AMI_VERSION, deleteTimeout, DisruptionBudget, NodeClassInput, nodePoolManifest, NodePoolInput } from "../pools/specs";
 import { ArgChecker, defaultRegion, DNS1123_LABEL, KARPENTER_DURATION, KARPENTER_DURATION_OR_NEVER, requireArgsObject } from "../validation";
 import { budgetProblems } from "../validation/kubernetes";
-import { ArgOfRequirement, launchabilityProblems, PodRequest, regionProblems, sparkPodMemoryMiB } from "../validation/launchability";
+import { sparkPodRequest } from "../spark/podSize";
+import { ArgOfRequirement, launchabilityProblems, PodRequest, poolCapacity, PoolCapacity, regionProblems } from "../validation/launchability";
 import { tagProblems } from "../validation/tags";
 import { amiVersionProblems } from "../validation/versions";
 import { nodeClassCrdCheck, nodePoolCrdCheck } from "./crds";
@@ -214,6 +215,9 @@ export interface ResolvedSpotExecutorPoolArgs {
      * with stand-ins), and the AMI-ids annotation.
      */
     crdCheck: { rulesEvaluated: Record<string, number>; unevaluated: string[] };
+    /** What one Spark pod can get on the nodes of each pool (for the jobs' pod-fit checks); unset when the args have problems. */
+    driverCapacity?: PoolCapacity;
+    executorCapacity?: PoolCapacity;
 }
 
 /** Stand-ins for Output values in the construction-time CRD check: valid where any real value is, so they hide nothing else. */
@@ -239,7 +243,7 @@ const DURATION_ALLOWED = 'a duration of whole s, m or h units such as "1m", "90s
 
 /** The Spark pod every pool must fit at least: the example job's 1 core and 512m heap plus Spark's overhead. */
 function smallestSparkPod(role: string): PodRequest {
-    return { what: role, cpuMilli: 1000, memoryMiB: sparkPodMemoryMiB(512) };
+    return { what: role, ...(sparkPodRequest({ role, cores: 1, memory: "512m", jvm: true }) as { cpuMilli: number; memoryMiB: number }) };
 }
 
 /** The argument a requirement of the pool comes from, for launchability problems. */
@@ -402,6 +406,9 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         deleteTimeout: deleteTimeout([driverPool.terminationGracePeriod, executorPool.terminationGracePeriod]),
         tags: { ...(args.tags ?? {}), "karpenter-spark.io/pool": poolName },
         crdCheck: { rulesEvaluated: {}, unevaluated: [] },
+        ...(typeof region === "string" && problems.list.length === 0
+            ? { driverCapacity: poolCapacity(nodePoolManifest(driverPool), region), executorCapacity: poolCapacity(nodePoolManifest(executorPool), region) }
+            : {}),
     };
     if (problems.list.length === 0) {
         // The objects themselves against the Karpenter CRDs, as the API server will check them;

@@ -41,11 +41,12 @@ export class SpotExecutorPool extends pulumi.ComponentResource {
         this.driverNodePoolName = pulumi.output(a.driverPool.name);
         this.executorNodePoolName = pulumi.output(a.executorPool.name);
         this.executorCapacityTypes = pulumi.output(a.executorPool.capacityTypes as string[]);
-        this.driverPlacement = sparkPodPlacement({ role: SparkRole.Driver, nodePoolName: a.driverPool.name, capacityTypes: a.driverPool.capacityTypes });
+        this.driverPlacement = sparkPodPlacement({ role: SparkRole.Driver, nodePoolName: a.driverPool.name, capacityTypes: a.driverPool.capacityTypes, capacity: a.driverCapacity });
         this.executorPlacement = sparkPodPlacement({
             role: SparkRole.Executor,
             nodePoolName: a.executorPool.name,
             capacityTypes: a.executorPool.capacityTypes,
+            capacity: a.executorCapacity,
         });
         this.registerOutputs({
             nodeClassName: this.nodeClassName,

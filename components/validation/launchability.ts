@@ -22,25 +22,84 @@ export interface PodRequest {
     memoryMiB: number;
 }
 
-/**
- * Spark's pod memory: the heap plus `memoryOverheadFactor` (0.10 for JVM jobs) of it, at least
- * 384 MiB (https://spark.apache.org/docs/latest/configuration.html#application-properties,
- * spark.driver.memoryOverhead / spark.executor.memoryOverhead).
- */
-export function sparkPodMemoryMiB(heapMiB: number, overheadFactor = 0.1): number {
-    return heapMiB + Math.max(384, Math.ceil(heapMiB * overheadFactor));
+/** What one pod can be given on one instance type of a pool, after the DaemonSets. */
+export interface NodeShape {
+    /** The instance type. */
+    instanceType: string;
+    /** CPU left for the pod, in millicores. */
+    cpuMilli: number;
+    /** Memory left for the pod, in MiB. */
+    memoryMiB: number;
 }
 
-/** Spark's memory notation (512m, 2g, 1024k) in MiB; undefined when it is not one. */
-export function sparkMemoryMiB(text: string): number | undefined {
-    const m = /^([0-9]+)([kKmMgGtTpP][bB]?|[bB])?$/.exec(text);
-    if (!m) {
-        return undefined;
+/** What a pod can be given on the nodes one NodePool may launch: the pod-fit check's input. */
+export interface PoolCapacity {
+    /** The NodePool. */
+    nodePoolName: string;
+    /** Where the catalog's offerings were read ("in us-east-1"). */
+    where: string;
+    /** The pool's CPU limit: a type with more vCPUs can never launch. */
+    cpuLimit: number;
+    /**
+     * Per instance type the pool may launch (with a free pod slot, within the CPU limit) what a pod
+     * can get; one type per distinct shape, only shapes no other beats on both CPU and memory,
+     * smallest memory first.
+     */
+    nodeShapes: NodeShape[];
+}
+
+/**
+ * What one pod can be given on the pool's nodes: Karpenter's allocatable (kube-reserved and the
+ * eviction threshold taken off, AL2023) less the DaemonSets, on types with a pod slot left after
+ * them (VPC CNI max pods), no larger than the pool's CPU limit.
+ */
+export function poolCapacity(manifest: unknown, region: string, catalog: Catalog = loadCatalog()): PoolCapacity {
+    const offered = typesInRegion(catalog, region);
+    const pool: NodePoolSpec = nodePoolSpec(manifest);
+    const cpuLimit = pool.cpuLimit ?? Number.POSITIVE_INFINITY;
+    const shapes = new Map<string, NodeShape>();
+    for (const c of poolCandidates(pool, offered.types)) {
+        const a = c.type.allocatable;
+        if (a.pods >= DAEMONSET_OVERHEAD.pods + 1 && c.type.vcpu <= cpuLimit) {
+            shapes.set(c.type.name, { instanceType: c.type.name, cpuMilli: a.cpuMilli - DAEMONSET_OVERHEAD.cpuMilli, memoryMiB: a.memoryMiB - DAEMONSET_OVERHEAD.memoryMiB });
+        }
     }
-    const unit = (m[2] ?? "b")[0].toLowerCase();
-    const exp: Record<string, number> = { b: -2, k: -1, m: 0, g: 1, t: 2, p: 3 };
-    // Spark reads a unitless spark.driver.memory / spark.executor.memory as MiB.
-    return m[2] === undefined ? Number(m[1]) : Number(m[1]) * 1024 ** exp[unit];
+    // One type per distinct shape (the first by name), and only shapes no other beats on both.
+    const distinct = new Map<string, NodeShape>();
+    for (const shape of [...shapes.values()].sort((x, y) => x.instanceType.localeCompare(y.instanceType))) {
+        const key = `${shape.cpuMilli}/${shape.memoryMiB}`;
+        if (!distinct.has(key)) {
+            distinct.set(key, shape);
+        }
+    }
+    const all = [...distinct.values()];
+    const frontier = all.filter((s) => !all.some((o) => o !== s && o.cpuMilli >= s.cpuMilli && o.memoryMiB >= s.memoryMiB));
+    frontier.sort((x, y) => x.memoryMiB - y.memoryMiB || x.cpuMilli - y.cpuMilli);
+    return { nodePoolName: pool.name, where: offered.where, cpuLimit, nodeShapes: frontier };
+}
+
+/**
+ * A pod that fits no instance type its pool may launch stays Pending forever: Karpenter finds no
+ * type to launch for it and says so only in its own logs. `what` names the pod ("the driver pod of
+ * SparkJob "etl"").
+ */
+export function podFitProblems(subject: string, what: string, pod: { cpuMilli: number; memoryMiB: number }, capacity: PoolCapacity): Problem[] {
+    if (capacity.nodeShapes.some((s) => s.cpuMilli >= pod.cpuMilli && s.memoryMiB >= pod.memoryMiB)) {
+        return [];
+    }
+    const largest = capacity.nodeShapes[capacity.nodeShapes.length - 1];
+    const pool = `NodePool "${capacity.nodePoolName}" ${capacity.where}`;
+    return [
+        {
+            subject,
+            value: `${pod.cpuMilli}m CPU, ${pod.memoryMiB} MiB`,
+            allowed:
+                `${what} (requests plus Spark's memory overhead) that fits one instance type ${pool} may launch, after DaemonSets (${DAEMONSET_OVERHEAD.cpuMilli}m, ${DAEMONSET_OVERHEAD.memoryMiB} MiB) and within its CPU limit of ${capacity.cpuLimit}; ` +
+                (largest
+                    ? `the largest it allows, ${largest.instanceType}, leaves a pod ${largest.cpuMilli}m CPU and ${largest.memoryMiB} MiB (lower the pod's cores or memory, or widen the pool)`
+                    : "no instance type of the pool fits within that limit"),
+        },
+    ];
 }
 
 const listedAnywhere = new WeakMap<Catalog, Set<string>>();
@@ -172,24 +231,9 @@ export function launchabilityProblems(manifest: unknown, region: string, argOf: 
             allowed: `at least ${smallest.type.vcpu}, the vCPUs of the smallest type ${where} may launch (${smallest.type.name}); a smaller limit never admits a node`,
         });
     }
+    const capacity = pods.length > 0 ? poolCapacity(manifest, region, catalog) : undefined;
     for (const pod of pods) {
-        const fits = candidates.filter(
-            (c) =>
-                c.type.allocatable.cpuMilli - DAEMONSET_OVERHEAD.cpuMilli >= pod.cpuMilli &&
-                c.type.allocatable.memoryMiB - DAEMONSET_OVERHEAD.memoryMiB >= pod.memoryMiB &&
-                c.type.allocatable.pods >= DAEMONSET_OVERHEAD.pods + 1 &&
-                (pool.cpuLimit === undefined || c.type.vcpu <= pool.cpuLimit),
-        );
-        if (fits.length === 0) {
-            const largest = candidates.reduce((a, c) => (c.type.allocatable.memoryMiB > a.type.allocatable.memoryMiB ? c : a));
-            problems.push({
-                subject: argOf(`pod:${pod.what}`),
-                value: `${pod.cpuMilli}m CPU, ${pod.memoryMiB} MiB`,
-                allowed:
-                    `a ${pod.what} pod (requests plus Spark's memory overhead) that fits one type of ${where} after DaemonSets (${DAEMONSET_OVERHEAD.cpuMilli}m, ${DAEMONSET_OVERHEAD.memoryMiB} MiB)` +
-                    ` within its CPU limit; the largest, ${largest.type.name}, allocates ${largest.type.allocatable.cpuMilli}m and ${largest.type.allocatable.memoryMiB} MiB`,
-            });
-        }
+        problems.push(...podFitProblems(argOf(`pod:${pod.what}`), `a ${pod.what} pod`, pod, capacity as PoolCapacity));
     }
     return problems;
 }

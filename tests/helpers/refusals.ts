@@ -3,9 +3,10 @@
 // command lines. Each row says which argument or key the message must name and how the bad value
 // must be shown. tests/unit/refusals*.spec.ts run the rows.
 import { expect } from "chai";
-import { KarpenterCluster, SparkOperator, SpotExecutorPool } from "../../components";
+import { KarpenterCluster, SparkJob, SparkOperator, SpotExecutorPool } from "../../components";
 import { sparkPodPlacement } from "../../components/pools/placement";
 import { RenderError } from "../../tools/render";
+import { poolPlacements } from "./placements";
 
 /** Runs `run` and returns the RenderError it must raise (anything else, a TypeError included, fails the test). */
 export async function mustFail(run: () => Promise<unknown>): Promise<RenderError> {
@@ -40,6 +41,10 @@ const namedSpark = (name: string) => () => new SparkOperator(name, { clusterName
 const driver = sparkPodPlacement({ role: "driver", nodePoolName: "p-drivers", capacityTypes: ["on-demand"] });
 const executor = sparkPodPlacement({ role: "executor", nodePoolName: "p-executors", capacityTypes: ["spot"] });
 const q = (v: unknown) => JSON.stringify(v);
+// The default pools' placements with their capacity, for the pod-fit rows.
+const pool = poolPlacements();
+const sparkJob = (args: object) => () =>
+    new SparkJob("etl", { namespace: "spark-jobs", mainApplicationFile: "s3a://b/app.jar", executorPoolCpuLimit: 1000, region: "us-east-1", ...pool, ...args });
 const manyCidrs = Array.from({ length: 41 }, (_, i) => `52.94.${i}.0/24`);
 const manyTags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`team-${i}`, "x"]));
 
@@ -192,6 +197,18 @@ export const COMPONENT_CASES: ComponentCase[] = [
     ["a component name S3 refuses (capitals)", namedSpark("SparkOps"), "name (the component's resource name)", q("SparkOps")],
     ["a component name too long for the bucket", namedSpark("s".repeat(40)), "name (the component's resource name)", q("s".repeat(40))],
     ["a tag key with AWS's prefix on the bucket", spark({ tags: { "AWS:cost": "x" } }), "tags key", q("AWS:cost")],
+    ["an example executor no executor node can hold", spark({ deployExample: true, ...pool, exampleExecutorMemory: "900g" }), "exampleExecutorMemory (the executor pod)", q("950m CPU, 1013760 MiB")],
+    ["an example driver no driver node can hold", spark({ deployExample: true, ...pool, exampleDriverMemory: "800g" }), "exampleDriverMemory (the driver pod)", q("1000m CPU, 901120 MiB")],
+
+    // SparkJob: placement and pod fit
+    ["a SparkJob with the placements swapped", sparkJob({ driverPlacement: pool.executorPlacement, executorPlacement: pool.driverPlacement }), "driverPlacement", q(pool.executorPlacement.nodeSelector)],
+    ["a SparkJob executor toleration for the wrong role", sparkJob({ executorPlacement: { ...pool.executorPlacement, tolerations: [{ key: "karpenter-spark.io/spark-role", operator: "Equal", value: "driver", effect: "NoSchedule" }] } }), "executorPlacement.tolerations", q([{ key: "karpenter-spark.io/spark-role", operator: "Equal", value: "driver", effect: "NoSchedule" }])],
+    ["a SparkJob executor larger than every executor node", sparkJob({ executorMemory: "600g" }), "executorCores, executorMemory (the executor pod)", q("1950m CPU, 675840 MiB")],
+    ["a SparkJob executor with more cores than its largest node", sparkJob({ executorCores: 96 }), "executorCores, executorMemory (the executor pod)", q("95950m CPU, 4505 MiB")],
+    ["a SparkJob driver whose request.cores no driver node holds", sparkJob({ sparkConf: { "spark.kubernetes.driver.request.cores": "200" } }), "driverCores, driverMemory (the driver pod)", q("200000m CPU, 1408 MiB")],
+    ["a SparkJob driver whose memoryOverhead no driver node holds", sparkJob({ sparkConf: { "spark.driver.memoryOverhead": "800g" } }), "driverCores, driverMemory (the driver pod)", q("1000m CPU, 820224 MiB")],
+    ["a Python SparkJob whose 0.40 overhead outgrows every executor node", sparkJob({ type: "Python", mainApplicationFile: "s3a://b/app.py", executorMemory: "400g" }), "executorCores, executorMemory (the executor pod)", q(`1950m CPU, ${409600 + 163840} MiB`)],
+    ["a SparkJob memoryOverhead in Kubernetes units", sparkJob({ sparkConf: { "spark.executor.memoryOverhead": "2Gi" } }), "sparkConf", q({ "spark.executor.memoryOverhead": "2Gi" })],
 ];
 
 export const CONFIG_CASES: ConfigCase[] = [

@@ -1,0 +1,110 @@
+import * as pulumi from "@pulumi/pulumi";
+import { executorCoreRequest, SparkPodPlacement } from "../pools/placement";
+import { SPARK_ROLE_KEY } from "../pools/specs";
+import { Problem, throwIfProblems } from "../validation";
+import { labelProblems, mayRunOnSpot, tolerationMatchProblems, tolerationProblems } from "../validation/kubernetes";
+import { podFitProblems } from "../validation/launchability";
+import { SparkJobType } from "./job";
+import { sparkPodRequest } from "./podSize";
+
+// A Spark job's placement and pod sizes against the pools it is placed on: the driver never on
+// Spot, tolerations that match the pool's taint, and driver and executor pods that fit at least one
+// instance type their pool may launch. One function for a SparkJob and for SparkOperator's example
+// job, run at construction on placements known then, and inside the Output's resolution on
+// placements passed as Outputs (another stack's, another language's), so that a bad one fails
+// `pulumi preview` with the same message either way.
+
+export type SparkRoleName = "driver" | "executor";
+
+/** A value known at construction (not an Output or a Promise), so that it can be checked before anything is registered. */
+export function known(value: unknown): boolean {
+    return value !== undefined && value !== null && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+/** The placement of one role: never Spot for the driver, tolerating its pool's taint, valid node labels. */
+export function placementProblems(role: SparkRoleName, subject: string, p: SparkPodPlacement): Problem[] {
+    const problems: Problem[] = [];
+    if (role === "driver" && mayRunOnSpot(p)) {
+        problems.push({
+            subject,
+            value: p.nodeSelector,
+            allowed: "a placement that excludes Spot capacity (SpotExecutorPool's driverPlacement): a reclaimed driver fails the whole job; was the executor placement passed here?",
+        });
+    }
+    const found = tolerationProblems(`${subject}.tolerations`, p.tolerations ?? []);
+    problems.push(...(found.length > 0 ? found : tolerationMatchProblems(`${subject}.tolerations`, p.tolerations ?? [], [{ key: SPARK_ROLE_KEY, value: role, effect: "NoSchedule" }], `the ${role} pool`)));
+    problems.push(...labelProblems(`${subject}.nodeSelector`, p.nodeSelector ?? {}));
+    return problems;
+}
+
+/** A job's pod sizes, as its component resolved them. */
+export interface JobPods {
+    /** What the messages call the job, e.g. `SparkJob "etl"` or `the example job "spark-pi"`. */
+    job: string;
+    type: SparkJobType;
+    driver: { cores: number; memory: string };
+    executor: { cores: number; memory: string };
+    sparkConf: Record<string, string>;
+    /** The arguments that size each role, for the message's subject, e.g. "driverCores, driverMemory". */
+    args: Record<SparkRoleName, string>;
+}
+
+/**
+ * Each role's pod against the capacity its placement carries (SpotExecutorPool's, from the
+ * instance catalog); a placement without one (not built by SpotExecutorPool) is not checked.
+ */
+export function podFitOfJob(pods: JobPods, placements: Partial<Record<SparkRoleName, SparkPodPlacement>>): Problem[] {
+    const problems: Problem[] = [];
+    for (const role of ["driver", "executor"] as const) {
+        const capacity = placements[role]?.capacity;
+        if (!capacity) {
+            continue;
+        }
+        const size = pods[role];
+        const request = sparkPodRequest({
+            role,
+            cores: size.cores,
+            memory: size.memory,
+            jvm: pods.type === SparkJobType.Scala || pods.type === SparkJobType.Java,
+            // The SparkApplication's executor.coreRequest (components/spark/job.ts).
+            coreRequest: role === "executor" ? executorCoreRequest(size.cores) : undefined,
+            sparkConf: pods.sparkConf,
+        });
+        if (request === undefined) {
+            const keys = Object.keys(pods.sparkConf).filter((k) => /request\.cores|memoryOverhead|minMemoryOverhead|pyspark\.memory/.test(k));
+            problems.push({ subject: "sparkConf", value: Object.fromEntries(keys.map((k) => [k, pods.sparkConf[k]])), allowed: 'Spark memory sizes such as "512m" or "2g", a factor such as "0.2", and Kubernetes CPU quantities such as "500m" or "1.5"' });
+            continue;
+        }
+        problems.push(...podFitProblems(`${pods.args[role]} (the ${role} pod)`, `the ${role} pod of ${pods.job}`, request, capacity));
+    }
+    return problems;
+}
+
+type Placements = Record<SparkRoleName, pulumi.Input<SparkPodPlacement>>;
+
+function jobProblems(pods: JobPods, p: Record<SparkRoleName, SparkPodPlacement>, argNames: Record<SparkRoleName, string>): Problem[] {
+    return [...placementProblems("driver", argNames.driver, p.driver), ...placementProblems("executor", argNames.executor, p.executor), ...podFitOfJob(pods, p)];
+}
+
+const allKnown = (p: Placements) => known(p.driver) && known(p.executor);
+
+/** The placements and pod fit of a job, when both placements are known at construction (else none: see resolvedPlacements). */
+export function jobPlacementProblems(pods: JobPods, placements: Placements, argNames: Record<SparkRoleName, string>): Problem[] {
+    return allKnown(placements) ? jobProblems(pods, placements as Record<SparkRoleName, SparkPodPlacement>, argNames) : [];
+}
+
+/**
+ * The placements once resolved. Those passed as Outputs are checked here, as they resolve, by the
+ * same function as known ones at construction: the Output fails with the component's error, so the
+ * resource that reads it fails `pulumi preview` with the same message.
+ */
+export function resolvedPlacements(component: string, name: string, pods: JobPods, placements: Placements, argNames: Record<SparkRoleName, string>): pulumi.Output<Record<SparkRoleName, SparkPodPlacement>> {
+    const checkNow = !allKnown(placements);
+    return pulumi.all([placements.driver, placements.executor]).apply(([driver, executor]) => {
+        const p = { driver: driver as SparkPodPlacement, executor: executor as SparkPodPlacement };
+        if (checkNow) {
+            throwIfProblems(component, name, jobProblems(pods, p, argNames));
+        }
+        return p;
+    });
+}
