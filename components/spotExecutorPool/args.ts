@@ -10,9 +10,12 @@ import { amiVersionProblems } from "../validation/versions";
 import { nodeClassCrdCheck, nodePoolCrdCheck } from "./crds";
 
 export interface SpotExecutorPoolArgs {
-    /** Name of the EKS cluster; the value of the karpenter.sh/discovery tag the node class selects by. */
+    /**
+     * Name of the EKS cluster; the value of the karpenter.sh/discovery tag the node class selects by.
+     * As an Output, the EC2NodeClass's CRD check of it waits until it resolves (preview fails then).
+     */
     clusterName: pulumi.Input<string>;
-    /** Name of the IAM role Karpenter's nodes run as (KarpenterCluster's nodeRoleName). */
+    /** Name of the IAM role Karpenter's nodes run as (KarpenterCluster's nodeRoleName); as an Output, checked like clusterName. */
     nodeRoleName: pulumi.Input<string>;
     /**
      * Base name of the Kubernetes objects: the EC2NodeClass `<poolName>`, the NodePools
