@@ -73,7 +73,7 @@ describe("every SparkJob's driver and executor pods fit their pools", () => {
         const e = refusal(job({ executorMemory: "600g" }));
         expect(e.message).to.include('SparkJob "etl": invalid executorCores, executorMemory (the executor pod): got "1950m CPU, 675840 MiB"');
         expect(e.message).to.include('the executor pod of SparkJob "etl"');
-        expect(e.message).to.match(/NodePool "p-executors" in us-east-1 may launch.*within its CPU limit of 1000; the largest it allows, r5\.16xlarge, leaves a pod 63620m CPU and 476354 MiB/);
+        expect(e.message).to.match(/NodePool "p-executors" in us-east-1 may launch.*within its CPU limit of 1000; the largest it allows, r5\.8xlarge, leaves a pod 31700m CPU and 239404 MiB/);
     });
 
     it("counts Spark's 0.40 overhead for Python jobs: 22g fits an xlarge r node for Scala, not for Python", () => {
