@@ -4,6 +4,7 @@
 import { CapacityType, SparkRole } from "../components/enums";
 import { EXECUTOR_CORE_REQUEST_HEADROOM_MILLI, SparkPodPlacement, sparkPodPlacement } from "../components/pools/placement";
 import { SPARK_ROLE_KEY } from "../components/pools/specs";
+import { HISTORY_SERVER_NAME } from "../components/spark/historyServer";
 import { Catalog, EstimateError, InstanceType, RegionPricing } from "./catalog";
 import { Offering, Overhead, pack, Packing, Pod, unmetMinValues } from "./packing";
 import { minValuesProblems, NodePoolSpec, nodeLabels, nodePoolSpec, poolCandidates, poolCapacityTypes, podMayRunOn } from "../components/catalog/scheduling";
@@ -21,7 +22,12 @@ export const ASSUMPTIONS = {
     launchToReadySeconds: 40,
     /** Pulling the Spark image (~0.7 GiB compressed) on a fresh node; an assumption, not a measurement. */
     imagePullSeconds: 20,
-    /** Compressed image size each new node pulls (through the NAT gateway unless the S3 gateway endpoint serves ECR's layers). */
+    /**
+     * Compressed image size each new node pulls: through the NAT gateway unless the image is in the
+     * stack region's private ECR and the S3 gateway endpoint serves its layers. ECR Public
+     * (public.ecr.aws, the default) is not reachable through VPC endpoints
+     * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html, considerations).
+     */
     imageGiB: 0.7,
     /**
      * The S3A jars each driver and executor pod fetches from Maven Central when the stack's image
@@ -70,8 +76,10 @@ export interface StackFacts {
     kmsKeys: number;
     eksClusters: number;
     controlPlaneLogTypes: number;
-    /** Whether S3 traffic (and ECR's image layers, which S3 serves) bypasses the NAT gateway. */
+    /** Whether S3 traffic bypasses the NAT gateway (an S3 gateway endpoint on the private route tables). */
     s3GatewayEndpoint: boolean;
+    /** Whether every Spark image is in the stack region's private ECR, whose layers S3 serves (so the endpoint carries them too). */
+    sparkImagesInRegionalEcr: boolean;
     /** Root volume of each Karpenter node, GiB. */
     nodeRootVolumeGiB: number;
     /** Whether job pods fetch the S3A jars at start-up (the stack's image lacks them: an init container in the rendered pods). */
@@ -81,6 +89,29 @@ export interface StackFacts {
 /** Whether a rendered resource holds the S3A jars' init container (components/spark/image.ts s3aJarsInitContainer). */
 function fetchesS3AJars(inputs: unknown): boolean {
     return JSON.stringify(inputs ?? {}).includes('"name":"fetch-s3a-jars"');
+}
+
+/** Whether the stack's Spark image (its SparkApplications' and the History Server's) is pulled from the private ECR registry of `region`. */
+function sparkImagesInRegionalEcr(region: string, registrations: RegistrationLike[]): boolean {
+    const images = registrations.flatMap((r) => {
+        const i = r.inputs as any;
+        if (r.type === "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication") {
+            return [i?.spec?.image];
+        }
+        return r.type === "kubernetes:apps/v1:Deployment" && i?.metadata?.name === HISTORY_SERVER_NAME ? (i.spec?.template?.spec?.containers ?? []).map((c: any) => c.image) : [];
+    });
+    const ecr = new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${region.replace(/-/g, "\\-")}\\.amazonaws\\.com/`);
+    return images.length > 0 && images.every((i) => typeof i === "string" && ecr.test(i));
+}
+
+/**
+ * Whether a workload's executors fetch the S3A jars too: a job that reads or writes s3a:// data
+ * needs the connector on its executors (SparkJob's default), one that moves no S3 data (SparkPi)
+ * only on its driver, which alone writes the event log
+ * (EventLoggingListener runs in the driver: https://spark.apache.org/docs/latest/monitoring.html).
+ */
+export function executorsFetchS3AJars(workload: Workload): boolean {
+    return (workload.data?.s3ReadGiB ?? 0) + (workload.data?.s3WriteGiB ?? 0) > 0;
 }
 
 function gib(size: string | undefined): number {
@@ -123,6 +154,7 @@ export function stackFacts(stack: string, region: string, registrations: Registr
             of("aws:ec2/vpcEndpoint:VpcEndpoint").some((e) => s3Gateway(e.serviceName, e.vpcEndpointType)) ||
             vpcs.some((v) => (v.vpcEndpointSpecs ?? []).some((e: any) => s3Gateway(e.serviceName, e.vpcEndpointType))),
         nodeRootVolumeGiB: gib(nodeClass?.spec?.blockDeviceMappings?.find((b: any) => b.rootVolume)?.ebs?.volumeSize) || 100,
+        sparkImagesInRegionalEcr: sparkImagesInRegionalEcr(region, registrations),
         s3aJarsAtStart: registrations.some((r) => /^kubernetes:(apps\/v1:Deployment|sparkoperator\.k8s\.io\/v1beta2:SparkApplication)$/.test(r.type) && fetchesS3AJars(r.inputs)),
     };
 }
@@ -591,9 +623,10 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
         executor: Array.from({ length: workload.executor.instances }, (_, i) => ({ name: `exec-${i + 1}`, ...requests.executor })),
     };
     const jarsSeconds = s3aJarsSeconds(facts);
-    const runs = [poolRun(driverPool, pods.driver, catalog, pricing, workload, jarsSeconds), poolRun(executorPool, pods.executor, catalog, pricing, workload, jarsSeconds)];
+    const executorJarsSeconds = executorsFetchS3AJars(workload) ? jarsSeconds : 0;
+    const runs = [poolRun(driverPool, pods.driver, catalog, pricing, workload, jarsSeconds), poolRun(executorPool, pods.executor, catalog, pricing, workload, executorJarsSeconds)];
     requireScheduled(runs, "");
-    const odRuns = [runs[0], poolRun(onDemandOnly(executorPool), pods.executor, catalog, pricing, workload, jarsSeconds)];
+    const odRuns = [runs[0], poolRun(onDemandOnly(executorPool), pods.executor, catalog, pricing, workload, executorJarsSeconds)];
     requireScheduled(odRuns, " (On-Demand only)");
 
     // What each run adds besides instances.
@@ -604,16 +637,19 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
     const extrasFor = (hours: number, nodes: number): LineItem[] => {
         const items: LineItem[] = [{ item: `EBS gp3 root volumes: ${facts.nodeRootVolumeGiB} GiB per node for its billed time`, usd: hours * ebsPerNodeHour }];
         if (facts.natGateways > 0) {
-            const gb = facts.s3GatewayEndpoint ? 0 : nodes * ASSUMPTIONS.imageGiB + data.s3ReadGiB + data.s3WriteGiB;
+            const imagesThroughNat = !(facts.s3GatewayEndpoint && facts.sparkImagesInRegionalEcr);
+            const imageGb = imagesThroughNat ? nodes * ASSUMPTIONS.imageGiB : 0;
+            const s3Gb = facts.s3GatewayEndpoint ? 0 : data.s3ReadGiB + data.s3WriteGiB;
+            const gb = imageGb + s3Gb;
             items.push({
-                item: facts.s3GatewayEndpoint
-                    ? "NAT data processing: none (the S3 gateway endpoint carries S3 and ECR image layers)"
-                    : `NAT data processing: ${gb.toFixed(1)} GB (S3 read/write and image pulls; an S3 gateway endpoint would make it $0)`,
+                item: `NAT data processing: ${gb.toFixed(1)} GB (${
+                    imagesThroughNat ? `image pulls ${imageGb.toFixed(1)} GB, ${nodes} nodes x ${ASSUMPTIONS.imageGiB} GB${facts.s3GatewayEndpoint ? ": ECR Public is not served by VPC endpoints, an image in this region's ECR would be" : ""}` : "image pulls: none, ECR layers through the S3 gateway endpoint"
+                }; S3 read/write ${facts.s3GatewayEndpoint ? "none, through the S3 gateway endpoint" : `${s3Gb.toFixed(1)} GB, an S3 gateway endpoint would make it $0`})`,
                 usd: gb * price.natGatewayUsdPerGb,
             });
             if (facts.s3aJarsAtStart) {
-                // Every driver and executor pod fetches the jars itself (an emptyDir), S3 endpoint or not.
-                const jarPods = 1 + workload.executor.instances;
+                // Each pod that needs the jars fetches them itself (an emptyDir), S3 endpoint or not.
+                const jarPods = 1 + (executorsFetchS3AJars(workload) ? workload.executor.instances : 0);
                 const jarGb = jarPods * ASSUMPTIONS.s3aJarsGiB;
                 items.push({
                     item: `NAT data processing, S3A jars from Maven Central: ${jarGb.toFixed(1)} GB (${jarPods} pods x ${ASSUMPTIONS.s3aJarsGiB} GB; an image with S3A, sparkImageHasS3A, makes it $0)`,

@@ -215,9 +215,10 @@ describe("cost: a workload's cost recomputed by hand from catalog prices", () =>
         let low = 0;
         let nodes = 0;
         for (const p of e.pools) {
-            // prod's image lacks S3A: every pod waits for the jars' init container before it starts.
-            const minutes =
-                ASSUMPTIONS.launchToReadySeconds / 60 + ASSUMPTIONS.imagePullSeconds / 60 + ASSUMPTIONS.s3aJarsFetchSeconds / 60 + e.workload.durationMinutes + p.billedTime.consolidateAfterMinutes;
+            // prod's image lacks S3A: the driver waits for the jars' init container before it starts
+            // (SparkPi's executors read no S3 data and fetch none).
+            const jarsSeconds = p.role === "driver" ? ASSUMPTIONS.s3aJarsFetchSeconds : 0;
+            const minutes = ASSUMPTIONS.launchToReadySeconds / 60 + ASSUMPTIONS.imagePullSeconds / 60 + jarsSeconds / 60 + e.workload.durationMinutes + p.billedTime.consolidateAfterMinutes;
             expect(p.billedTime.totalMinutes).to.be.closeTo(minutes, 1e-9);
             for (const n of p.nodes) {
                 const od = (name: string) => catalog.byName.get(name)!.onDemandUsdPerHourUsEast1;
@@ -234,13 +235,27 @@ describe("cost: a workload's cost recomputed by hand from catalog prices", () =>
             low += (hours * facts.nodeRootVolumeGiB * 0.08) / HOURS_PER_MONTH;
             high += (hours * facts.nodeRootVolumeGiB * 0.08) / HOURS_PER_MONTH;
         }
-        // NAT data processing: each new node pulls the image through prod's NAT gateways ($0.045/GB),
-        // and every pod fetches the S3A jars from Maven Central (not S3: the gateway endpoint does not help).
-        expect(facts.s3aJarsAtStart).to.equal(true);
-        const nat = (facts.s3GatewayEndpoint ? 0 : nodes * ASSUMPTIONS.imageGiB * 0.045) + (1 + e.workload.executor.instances) * ASSUMPTIONS.s3aJarsGiB * 0.045;
+        // NAT data processing: each new node pulls the image from ECR Public through prod's NAT
+        // gateways ($0.045/GB; VPC endpoints do not serve ECR Public), and the driver fetches the S3A
+        // jars from Maven Central (SparkPi's executors read no S3 data, so they do not).
+        expect([facts.s3aJarsAtStart, facts.s3GatewayEndpoint, facts.sparkImagesInRegionalEcr]).to.deep.equal([true, true, false]);
+        const nat = nodes * ASSUMPTIONS.imageGiB * 0.045 + 1 * ASSUMPTIONS.s3aJarsGiB * 0.045;
         expect(e.costPerRunBand.low).to.be.closeTo(low + nat, 1e-9);
         expect(e.costPerRun).to.be.closeTo(high + nat, 1e-9);
         expect(e.costPerRun).to.be.greaterThan(0.01).and.lessThan(1);
+    });
+});
+
+describe("cost: image pulls through the NAT gateway", () => {
+    it("counts the S3 gateway endpoint for image layers only when the Spark image is in the stack region's private ECR", async () => {
+        const image = (host: string) => ({ "karpenter-spark:sparkImage": `${host}/spark-s3a:4.0.4`, "karpenter-spark:sparkImageHasS3A": "true" });
+        const facts = async (overrides: Record<string, string>) => {
+            const x = await rendered("prod", overrides);
+            return stackFacts("prod", x.region, x.registrations).sparkImagesInRegionalEcr;
+        };
+        expect(await facts(image("123456789012.dkr.ecr.us-east-1.amazonaws.com"))).to.equal(true);
+        expect(await facts(image("123456789012.dkr.ecr.us-west-2.amazonaws.com"))).to.equal(false);
+        expect(await facts({})).to.equal(false);
     });
 });
 
@@ -253,13 +268,17 @@ describe("cost: the S3A jars' download on every pod", () => {
         const run = (x: typeof r) => estimateJob(stackFacts("prod", x.region, x.registrations), workload("spark-pi"), catalog, pricing, services);
         const [stock, baked] = [run(r), run(s3a)];
         expect([stackFacts("prod", r.region, r.registrations).s3aJarsAtStart, stackFacts("prod", s3a.region, s3a.registrations).s3aJarsAtStart]).to.deep.equal([true, false]);
-        expect(stock.pools.map((p) => p.billedTime.s3aJarsFetchSeconds)).to.deep.equal([ASSUMPTIONS.s3aJarsFetchSeconds, ASSUMPTIONS.s3aJarsFetchSeconds]);
+        // SparkPi moves no S3 data: only its driver (which writes the event log) waits for the jars.
+        expect(stock.pools.map((p) => p.billedTime.s3aJarsFetchSeconds)).to.deep.equal([ASSUMPTIONS.s3aJarsFetchSeconds, 0]);
         expect(baked.pools.map((p) => p.billedTime.s3aJarsFetchSeconds)).to.deep.equal([0, 0]);
         const jarLine = (e: typeof stock) => e.runExtras.find((i) => i.item.includes("S3A jars from Maven Central"));
-        const pods = 1 + stock.workload.executor.instances;
-        expect(jarLine(stock)?.usd).to.be.closeTo(pods * ASSUMPTIONS.s3aJarsGiB * services.prices.natGatewayUsdPerGb, 1e-9);
+        expect(jarLine(stock)?.usd).to.be.closeTo(1 * ASSUMPTIONS.s3aJarsGiB * services.prices.natGatewayUsdPerGb, 1e-9);
         expect(jarLine(baked)).to.equal(undefined);
         expect(stock.costPerRun).to.be.greaterThan(baked.costPerRun);
+        // A job that reads S3 needs the connector on every executor: each one fetches the jars.
+        const etl = estimateJob(stackFacts("prod", r.region, r.registrations), workload("medium-etl"), catalog, pricing, services);
+        expect(etl.pools.map((p) => p.billedTime.s3aJarsFetchSeconds)).to.deep.equal([ASSUMPTIONS.s3aJarsFetchSeconds, ASSUMPTIONS.s3aJarsFetchSeconds]);
+        expect(jarLine(etl)?.usd).to.be.closeTo((1 + etl.workload.executor.instances) * ASSUMPTIONS.s3aJarsGiB * services.prices.natGatewayUsdPerGb, 1e-9);
     });
 });
 
@@ -306,14 +325,16 @@ describe("cost: the monthly view", () => {
 
     it("charges NAT data processing only without the S3 gateway endpoint, and cross-AZ shuffle only when asked", async () => {
         const { e, facts } = await estimate("prod", "large-shuffle", { runsPerDay: 1, crossAzShuffle: true });
-        const nat = e.runExtras.find((i) => i.item.startsWith("NAT"))!;
-        if (facts.s3GatewayEndpoint) {
-            expect(nat.usd).to.equal(0);
-        } else {
-            expect(nat.usd).to.be.greaterThan(e.workload.data!.s3ReadGiB * 0.045);
-            const withEndpoint = estimateJob({ ...facts, s3GatewayEndpoint: true }, e.workload, catalog, regionPricing(catalog, "us-east-1"), regionServicePrices("us-east-1", 1));
-            expect(withEndpoint.runExtras.find((i) => i.item.startsWith("NAT"))!.usd).to.equal(0);
-        }
+        const natOf = (f: typeof facts) =>
+            estimateJob(f, e.workload, catalog, regionPricing(catalog, "us-east-1"), regionServicePrices("us-east-1", 1)).runExtras.find((i) => i.item.startsWith("NAT data processing:"))!;
+        const nodes = e.pools.reduce((s, p) => s + p.nodeCount, 0);
+        const images = nodes * ASSUMPTIONS.imageGiB * 0.045;
+        // Without the endpoint: S3 bytes and image pulls.
+        expect(natOf({ ...facts, s3GatewayEndpoint: false }).usd).to.be.closeTo((e.workload.data!.s3ReadGiB + e.workload.data!.s3WriteGiB) * 0.045 + images, 1e-9);
+        // With it, S3 is free but ECR Public's image layers still cross the NAT gateway
+        // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html).
+        expect(natOf({ ...facts, s3GatewayEndpoint: true, sparkImagesInRegionalEcr: false }).usd).to.be.closeTo(images, 1e-9);
+        expect(natOf({ ...facts, s3GatewayEndpoint: true, sparkImagesInRegionalEcr: true }).usd).to.equal(0);
         const shuffle = e.runExtras.find((i) => i.item.startsWith("cross-AZ"))!;
         expect(shuffle.usd).to.be.closeTo(e.workload.data!.shuffleGiB * (2 / 3) * 0.02, 1e-9);
         const { e: without } = await estimate("prod", "large-shuffle");
