@@ -1,10 +1,12 @@
-// `npm run bench:validation [-- --runs N]`: what construction-time validation adds to
+// `npm run bench:validation [-- --runs N] [--baseline REV]`: what construction-time validation adds to
 // `npm run render -- dev`. Each run is a fresh Node process (as a render is) that times, with the
-// dev stack's config: loading the validation modules and the instance catalog, the stack's
+// dev stack's config: loading the validation modules (with ajv and @bufbuild/cel) and the instance
+// catalog, the Karpenter CRD check's first run (cold), the stack's
 // pre-check (stacks/platform.ts validatePlatform: every component's checks on the config's
 // arguments, cold), and the components' own checks in their constructors (the same resolve
 // functions again, warm). The sum is the validation's share of a render; the render's own wall
-// time is measured alongside for scale.
+// time is measured alongside for scale. With --baseline REV (e.g. the commit before a change),
+// the render of that revision (git archive, this node_modules) is timed alternately with this one.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -17,11 +19,11 @@ const ROOT = path.join(__dirname, "..");
 function child(): void {
     const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
     let t = process.hrtime.bigint();
-    // The SDK and the component modules a render loads anyway (not counted as validation).
+    // The SDK a render loads anyway (not counted as validation).
     require("@pulumi/pulumi");
-    require("../components");
-    const sdkAndComponents = ms(t);
+    const sdk = ms(t);
     t = process.hrtime.bigint();
+    // The validation modules and their libraries (ajv, @bufbuild/cel), before the components pull them in.
     const { loadCatalog } = require("../components/catalog/catalog");
     require("../components/validation/launchability");
     require("../components/validation/network");
@@ -30,8 +32,13 @@ function child(): void {
     require("../components/validation/tags");
     require("../components/validation/versions");
     require("../components/validation/karpenterCrds");
+    require("../components/validation/crd");
+    require("../components/spark/podSize");
     loadCatalog();
     const modulesAndCatalog = ms(t);
+    t = process.hrtime.bigint();
+    require("../components"); // the rest of the component modules a render loads anyway (not counted)
+    const components = ms(t);
     const { readStackConfig } = require("../tools/stackFiles");
     const { parseStackConfig } = require("../stacks/config");
     const platform = require("../stacks/platform");
@@ -65,7 +72,7 @@ function child(): void {
         platform.sparkArgs(config, { clusterName: config.clusterName, driverPlacement: placement(pools.driverPool), executorPlacement: placement(pools.executorPool) }),
     );
     const constructors = ms(t);
-    console.log(JSON.stringify({ sdkAndComponents, modulesAndCatalog, crdCold, crdWarm, stackPrecheck, constructors }));
+    console.log(JSON.stringify({ sdk, components, modulesAndCatalog, crdCold, crdWarm, stackPrecheck, constructors }));
 }
 
 function median(xs: number[]): number {
@@ -73,8 +80,37 @@ function median(xs: number[]): number {
     return s[Math.floor(s.length / 2)];
 }
 
+/** The wall time of `npm run render -- dev` from `dir`, in seconds. */
+function renderSeconds(dir: string, out: string): number {
+    const started = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/render.ts", "dev", "--quiet", "--out", out], { cwd: dir, encoding: "utf8" });
+    if (r.status !== 0) {
+        throw new Error(`render failed in ${dir}:\n${r.stderr}`);
+    }
+    return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/**
+ * A checkout of `rev` (git archive) beside this one, sharing its node_modules, to render the
+ * same stack without this change's validation: the A/B measure of what it adds to a render.
+ */
+function baselineCheckout(rev: string, tmp: string): string {
+    const dir = path.join(tmp, "baseline");
+    fs.mkdirSync(dir);
+    const archive = spawnSync("git", ["archive", "--format=tar", rev], { cwd: ROOT, maxBuffer: 1 << 30 });
+    if (archive.status !== 0) {
+        throw new Error(`git archive ${rev} failed: ${archive.stderr}`);
+    }
+    const untar = spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
+    if (untar.status !== 0) {
+        throw new Error(`tar failed: ${untar.stderr}`);
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    return dir;
+}
+
 function main(): void {
-    const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, child: { type: "boolean", default: false } } });
+    const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, child: { type: "boolean", default: false }, baseline: { type: "string" } } });
     if (values.child) {
         child();
         return;
@@ -83,18 +119,19 @@ function main(): void {
     const ts = [process.execPath, "-r", "ts-node/register/transpile-only"];
     const samples: Record<string, number>[] = [];
     const renders: number[] = [];
+    const baselineRenders: number[] = [];
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-validation-"));
+    const baseline = values.baseline === undefined ? undefined : baselineCheckout(values.baseline, tmp);
     for (let i = 0; i < runs; i++) {
         const r = spawnSync(ts[0], [...ts.slice(1), __filename, "--child"], { cwd: ROOT, encoding: "utf8" });
         if (r.status !== 0) {
             throw new Error(`validation bench failed:\n${r.stderr}`);
         }
         samples.push(JSON.parse(r.stdout.trim().split("\n").pop() as string));
-        const started = process.hrtime.bigint();
-        const render = spawnSync(ts[0], [...ts.slice(1), "tools/render.ts", "dev", "--quiet", "--out", path.join(tmp, `render-${i}`)], { cwd: ROOT, encoding: "utf8" });
-        renders.push(Number(process.hrtime.bigint() - started) / 1e9);
-        if (render.status !== 0) {
-            throw new Error(`render failed:\n${render.stderr}`);
+        // Alternated, so that the machine's load weighs on both alike.
+        renders.push(renderSeconds(ROOT, path.join(tmp, `render-${i}`)));
+        if (baseline) {
+            baselineRenders.push(renderSeconds(baseline, path.join(tmp, `baseline-render-${i}`)));
         }
     }
     fs.rmSync(tmp, { recursive: true, force: true }); // this run's own folder
@@ -102,13 +139,17 @@ function main(): void {
     const added = m("modulesAndCatalog") + m("crdCold") + m("stackPrecheck") + m("constructors");
     console.log(`Validation in \`npm run render -- dev\`, median of ${runs} fresh processes (ms):\n`);
     console.log("| part | median ms |\n|---|---|");
-    console.log(`| load the validation modules and the instance catalog (1,363 types) | ${m("modulesAndCatalog").toFixed(0)} |`);
+    console.log(`| load the validation modules (ajv, @bufbuild/cel) and the instance catalog (1,363 types) | ${m("modulesAndCatalog").toFixed(0)} |`);
     console.log(`| first SpotExecutorPool check incl. the Karpenter CRD check, cold (artefact, precompiled schema validators, CEL parse of each rule) | ${m("crdCold").toFixed(0)} |`);
     console.log(`| stack pre-check: every component's checks on dev's config (CRD validator warm) | ${m("stackPrecheck").toFixed(0)} |`);
     console.log(`| the components' own checks in their constructors, warm | ${m("constructors").toFixed(0)} |`);
     console.log(`| **added by validation** | **${added.toFixed(0)}** |`);
     console.log(`\nOf which the CRD check of one pool's three objects, warm: ${m("crdWarm").toFixed(0)} ms (each SpotExecutorPool pays this; the compile is paid once per process).`);
     console.log(`\nFor scale: the whole render of dev took ${median(renders).toFixed(1)} s (median wall time, CLI included).`);
+    if (baseline) {
+        const diff = median(renders.map((x, i) => x - baselineRenders[i]));
+        console.log(`A/B against ${values.baseline}: ${median(baselineRenders).toFixed(2)} s there, ${median(renders).toFixed(2)} s here; median paired difference ${diff >= 0 ? "+" : ""}${diff.toFixed(2)} s.`);
+    }
 }
 
 main();
