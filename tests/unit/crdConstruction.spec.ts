@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SpotExecutorPool } from "../../components";
 import { argOfRequirement, resolveSpotExecutorPoolArgs } from "../../components/spotExecutorPool/args";
 import { nodeClassCrdCheck, nodePoolCrdCheck } from "../../components/spotExecutorPool/crds";
+import { celRuleGap, CrdValidator } from "../../components/validation/crd";
 import { evaluate } from "../../tools/render";
 import { mustFail } from "../helpers/refusals";
 
@@ -56,4 +57,22 @@ describe("Karpenter CRD check at construction (SpotExecutorPool)", () => {
             expect(e.message).to.match(/invalid clusterName \(EC2NodeClass "p" \/spec\/subnetSelectorTerms\/0\/tags\)/);
         });
     }
+
+    it("never counts a rule the CEL library cannot evaluate as passed (Kubernetes' quantity(), url())", () => {
+        const crd = {
+            spec: {
+                group: "example.com",
+                scope: "Cluster",
+                names: { kind: "Thing" },
+                versions: [{ name: "v1", schema: { openAPIV3Schema: { type: "object", properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, spec: { type: "object", properties: { size: { type: "string", "x-kubernetes-validations": [{ rule: "quantity(self).isGreaterThan(quantity('1Gi'))", message: "too small" }, { rule: "self != ''" }] } } } } } } }],
+            },
+        };
+        const v = new CrdValidator([crd]).validate({ apiVersion: "example.com/v1", kind: "Thing", metadata: { name: "t" }, spec: { size: "2Gi" } });
+        expect(v.unevaluated).to.have.length(1);
+        expect(v.unevaluated[0]).to.match(/^\/spec\/size: quantity\(self\).*unbound function: (quantity|isGreaterThan)/);
+        expect(v.evaluatedRules).to.equal(1);
+        expect(v.errors).to.deep.equal([]);
+        expect(celRuleGap("isURL(self)")).to.equal("unbound function: isURL");
+        expect(celRuleGap("self.all(x, x.find('^a') != '')")).to.equal(undefined);
+    });
 });
