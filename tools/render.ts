@@ -105,6 +105,9 @@ export async function evaluate(program: () => Promise<Record<string, unknown>> |
         }
         return { stack: o.stack, region, registrations: recorder.registrations, reads: recorder.reads, outputs };
     } finally {
+        // A failed program's other promises (the stack's outputs) reject a tick later: collected
+        // here with the rest, not left to crash whatever runs next.
+        await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onRejection);
     }
 }

@@ -3,9 +3,9 @@
 // kills every job).
 import { expect } from "chai";
 import { CONFIG_KEYS } from "../../stacks/config";
-import { ALTERNATIVES, dangers, DANGEROUS_TYPES, diffRegistrations, FOUNDATION_TYPES } from "../../tools/blastRadius";
+import { ALTERNATIVES, blastRadius, dangers, DANGEROUS_TYPES, diffRegistrations, FOUNDATION_TYPES } from "../../tools/blastRadius";
 import { diffRenders, Step } from "../../tools/planDiff";
-import { rendered } from "../helpers/render";
+import { PROD_CONFIG_FLAG, rendered } from "../helpers/render";
 
 const K = "karpenter-spark";
 
@@ -90,5 +90,15 @@ describe("blast radius: dangerous changes", () => {
 
     it("has an alternative value for every config key (the README's table)", () => {
         expect(Object.keys(ALTERNATIVES).sort()).to.deep.equal(Object.keys(CONFIG_KEYS).sort());
+    });
+});
+
+describe("blast radius on prod needs its API allow-list passed explicitly (--config)", () => {
+    it("plans a change with it on both sides, and refuses without it", async () => {
+        const r = await blastRadius("prod", ["executorCpuLimit=2000"], [PROD_CONFIG_FLAG[1]]);
+        expect(r.dangerous).to.deep.equal([]);
+        expect(r.steps.map((x) => `${x.op} ${x.name}`)).to.deep.equal(["update spark-pools-executors"]);
+        const refused = await blastRadius("prod", ["executorCpuLimit=2000"]).then(() => undefined, (e: Error) => e);
+        expect(String(refused?.message)).to.include('invalid karpenter-spark:endpointPublicAccessCidrs[0]: got "203.0.113.0/24"');
     });
 });

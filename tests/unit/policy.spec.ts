@@ -7,7 +7,7 @@ import { TIER_TAG } from "../../stacks/config";
 import { formatPolicyReport, policyReport, runPolicies } from "../../tools/policy";
 import { Registration } from "../../tools/mocks";
 import { RenderResult } from "../../tools/render";
-import { ofType, one, rendered } from "../helpers/render";
+import { ofType, one, PROD_CONFIG_FLAG, rendered } from "../helpers/render";
 
 type Violation = { rule: string; message: string };
 
@@ -127,5 +127,15 @@ describe("policy pack", () => {
         expect(formatPolicyReport(report)).to.match(/MANDATORY {2}eks-endpoint-not-public-in-prod {2}eks:index:Cluster cluster-eks\n {4}EKS cluster karpenter-spark-planted exposes/);
         expect(runPolicies(dev.registrations)).to.deep.equal([]);
         expect(runPolicies(prod.registrations)).to.deep.equal([]);
+    });
+
+    it("runs on prod only with its API allow-list passed explicitly (--config), and says what to set without it", async () => {
+        const refused = await policyReport("prod").then(() => undefined, (e: Error) => e);
+        expect(String(refused?.message)).to.include('invalid karpenter-spark:endpointPublicAccessCidrs[0]: got "203.0.113.0/24"');
+        const report = await policyReport("prod", undefined, [PROD_CONFIG_FLAG[1]]);
+        expect(report.tier).to.equal("production");
+        expect(report.violations).to.deep.equal([]);
+        const malformed = await policyReport("prod", undefined, ["endpointPublicAccessCidrs"]).then(() => undefined, (e: Error) => e);
+        expect(String(malformed?.message)).to.match(/^invalid --config: got "endpointPublicAccessCidrs"; allowed: KEY=VALUE/);
     });
 });
