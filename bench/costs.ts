@@ -7,12 +7,13 @@ import { breakEven, estimateJob, idleFloor, JobEstimate, monthly, stackFacts } f
 import { ALTERNATIVE_NAMES, DEFAULT_RUNS_PER_DAY } from "../cost/report";
 import { regionServicePrices } from "../cost/services";
 import { loadWorkload } from "../cost/spark";
+import { createCommand, runCli } from "../tools/cli";
 import { readStackConfig, renderStack } from "../tools/render";
 
 const WORKLOADS = path.join(__dirname, "..", "cost", "workloads");
 const REFERENCE = ["spark-pi", "medium-etl", "large-shuffle"];
 
-async function main() {
+async function main(opts: { json?: boolean }) {
     const catalog = loadCatalog();
     const rows: { stack: string; region: string; workload: string; estimate?: JobEstimate; error?: string }[] = [];
     const months: string[] = [];
@@ -48,7 +49,7 @@ async function main() {
             }
         }
     }
-    if (process.argv.includes("--json")) {
+    if (opts.json) {
         console.log(JSON.stringify(json, null, 2));
         return;
     }
@@ -84,7 +85,8 @@ async function main() {
     console.log(`\nPrices: offline catalog (components/catalog/instance-catalog.json) and cost/service-prices.json; npm run estimate -- <stack> --workload <name> shows each run's nodes.`);
 }
 
-main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-});
+runCli(
+    createCommand("bench:costs", "Every reference workload on dev and prod: per run against the lower bound and the alternatives, and each month at 1, 4 and 24 runs/day with the break-even points (the README quotes it).")
+        .option("--json", "print every estimate as JSON"),
+    (opts: Record<string, any>) => main(opts as { json?: boolean }),
+);

@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseArgs } from "util";
+import { createCommand, positiveInteger, runCli } from "../tools/cli";
 
 const ROOT = path.join(__dirname, "..");
 const TIME = "/usr/bin/time"; // GNU time (Debian package "time"): wall, user and system seconds
@@ -31,9 +31,8 @@ function once(args: string[]): Run {
     return { wallSeconds, cpuSeconds: cpu ? cpu[0] + cpu[1] : undefined, load1 };
 }
 
-function main() {
-    const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, json: { type: "boolean", default: false } } });
-    const runs = Array.from({ length: Number(values.runs) }, () => once(["dev"]));
+function main(values: { runs: number; json?: boolean }) {
+    const runs = Array.from({ length: values.runs }, () => once(["dev"]));
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const result = {
         what: "npm run plan -- dev (dev against dev, no change)",
@@ -52,4 +51,9 @@ function main() {
     console.log(`${result.runs} runs: median ${result.medianWallSeconds.toFixed(1)} s wall (max ${result.maxWallSeconds.toFixed(1)} s)` + (result.medianCpuSeconds === undefined ? "" : `, median ${result.medianCpuSeconds.toFixed(1)} s CPU (user + system)`) + `; 1-minute load average at each start: ${result.loadAverages.join(", ")}`);
 }
 
-main();
+runCli(
+    createCommand("bench:plan", "Time `npm run plan -- dev` (dev against itself, no change): median wall and CPU seconds over fresh processes.")
+        .option("--runs <n>", "how many runs", positiveInteger, 3)
+        .option("--json", "print the result as JSON"),
+    (opts: Record<string, any>) => main(opts as { runs: number; json?: boolean }),
+);

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseArgs } from "util";
+import { createCommand, positiveInteger, runCli } from "../tools/cli";
 
 const ROOT = path.join(__dirname, "..");
 const TIME = "/usr/bin/time"; // GNU time (Debian package "time"), for peak RSS
@@ -39,9 +39,8 @@ function measure(what: string, command: string[], runs: number): Measure {
     return { what, runs, medianSeconds: sorted[Math.floor(sorted.length / 2)], maxSeconds: sorted[sorted.length - 1], peakRssMiB: peak };
 }
 
-function main() {
-    const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, "skip-tests": { type: "boolean", default: false }, json: { type: "boolean", default: false } } });
-    const runs = Number(values.runs);
+function main(values: { runs: number; skipTests?: boolean; json?: boolean }) {
+    const runs = values.runs;
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
     const ts = [process.execPath, "-r", "ts-node/register/transpile-only"];
     const results: Measure[] = [
@@ -50,7 +49,7 @@ function main() {
         measure("estimate dev, spark-pi (npm run estimate -- dev)", [...ts, "tools/estimate.ts", "dev"], runs),
         measure("schema analysis (npm run schema)", [...ts, "-e", "require('./tools/schema').packageSchema()"], 1),
     ];
-    if (!values["skip-tests"]) {
+    if (!values.skipTests) {
         results.push(measure("test suite (npm test: tsc, then mocha on 2 workers)", ["npm", "test"], 1));
     }
     const [pack] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" }));
@@ -67,4 +66,10 @@ function main() {
     console.log(`\nnpm package ${pack.filename}: ${(pack.size / 1024).toFixed(1)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${pack.entryCount} files`);
 }
 
-main();
+runCli(
+    createCommand("bench:timings", "Time render, estimate, schema analysis and the test suite (median and max seconds, peak RSS), and size the npm package.")
+        .option("--runs <n>", "how many runs of each command", positiveInteger, 3)
+        .option("--skip-tests", "leave out the test suite")
+        .option("--json", "print the result as JSON"),
+    (opts: Record<string, any>) => main(opts as { runs: number; skipTests?: boolean; json?: boolean }),
+);

@@ -11,7 +11,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseArgs } from "util";
+import { Option } from "commander";
+import { createCommand, positiveInteger, runCli } from "../tools/cli";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -109,13 +110,12 @@ function baselineCheckout(rev: string, tmp: string): string {
     return dir;
 }
 
-function main(): void {
-    const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, child: { type: "boolean", default: false }, baseline: { type: "string" } } });
+function main(values: { runs: number; child?: boolean; baseline?: string }): void {
     if (values.child) {
         child();
         return;
     }
-    const runs = Number(values.runs);
+    const runs = values.runs;
     const ts = [process.execPath, "-r", "ts-node/register/transpile-only"];
     const samples: Record<string, number>[] = [];
     const renders: number[] = [];
@@ -152,4 +152,10 @@ function main(): void {
     }
 }
 
-main();
+runCli(
+    createCommand("bench:validation", "What validation adds to `npm run render -- dev`: each part's median over fresh processes, and an A/B render against another commit.")
+        .option("--runs <n>", "how many fresh processes", positiveInteger, 5)
+        .option("--baseline <rev>", "also render dev at this git revision (git archive into a temporary folder) and report the paired difference")
+        .addOption(new Option("--child", "internal: measure once in this process").hideHelp()),
+    (opts: Record<string, any>) => main(opts as { runs: number; child?: boolean; baseline?: string }),
+);

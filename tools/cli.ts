@@ -13,7 +13,7 @@
 //   runCli's `userErrors`).
 // - Anything else is a bug: exit 1, the message only; the stack trace with --debug.
 // - Nothing the tool did not create is deleted or overwritten (OutputDir).
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import Table from "cli-table3";
 import { closest, distance } from "fastest-levenshtein";
 import * as fs from "fs";
@@ -204,6 +204,15 @@ export class OutputDir {
 }
 
 /** A commander Command with the shared behaviour: --debug, errors thrown (not printed) so runCli reports them. */
+/** A commander argument parser for a whole number of at least 1 (`--runs 5`); commander names the flag in its error. */
+export function positiveInteger(value: string): number {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) {
+        throw new InvalidArgumentError(`got ${JSON.stringify(value)}; allowed: a whole number of at least 1`);
+    }
+    return n;
+}
+
 export function createCommand(name: string, description: string): Command {
     return new Command(name)
         .description(description)

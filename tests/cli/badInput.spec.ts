@@ -23,6 +23,11 @@ interface Case {
 const stackFile = (extra: string) => `config:\n  aws:region: us-west-2\n${extra}`;
 
 const CASES: Case[] = [
+    // The benchmarks share the command-line layer (tool paths are relative to tools/).
+    { what: "a benchmark run count below 1", tool: "../bench/plan", args: ["--runs", "0"], lines: [/^error: option '--runs <n>' argument '0' is invalid\. got "0"; allowed: a whole number of at least 1$/] },
+    { what: "a benchmark run count that is not a number", tool: "../bench/timings", args: ["--runs", "three"], lines: [/^error: option '--runs <n>' argument 'three' is invalid\. got "three"; allowed: a whole number of at least 1$/] },
+    { what: "a misspelt benchmark flag", tool: "../bench/costs", args: ["--jsn"], lines: [/^error: unknown option '--jsn'; did you mean --json\?$/] },
+    { what: "an unknown benchmark flag", tool: "../bench/validation", args: ["--bogus"], lines: [/^error: unknown option '--bogus'$/] },
     // Arguments and flags.
     { what: "an unknown flag near a known one", tool: "render", args: ["dev", "--outt", "$T/out"], lines: [/^error: unknown option '--outt'; did you mean --out\?$/] },
     { what: "an unknown flag", tool: "render", args: ["dev", "--frobnicate"], lines: [/^error: unknown option '--frobnicate'$/] },
@@ -173,6 +178,22 @@ describe("CLI bad input: exit 2, one line per problem, no stack trace, nothing w
         expect(devState()).to.deep.equal(devBefore);
         for (const stack of ["prd", "staging", "s".repeat(101), "mine"]) {
             expect(fs.existsSync(path.join(ROOT, "out", stack)), stack).to.equal(false);
+        }
+    });
+
+    it("--help on every benchmark exits 0 and lists its options", async () => {
+        for (const [bench, flags] of [
+            ["costs", ["--json"]],
+            ["plan", ["--runs", "--json"]],
+            ["timings", ["--runs", "--skip-tests", "--json"]],
+            ["validation", ["--runs", "--baseline"]],
+        ] as const) {
+            const r = await run(`../bench/${bench}`, ["--help"]);
+            expect(r.status, bench).to.equal(0);
+            for (const flag of flags) {
+                expect(r.stdout, bench).to.include(flag);
+            }
+            expect(r.stdout, bench).to.not.include("--child");
         }
     });
 
