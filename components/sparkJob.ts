@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { scheduledSparkApplicationManifest, sparkApplicationManifest, SparkJobManifestInput } from "./spark/job";
-import { jobPods, ResolvedSparkJobArgs, resolveSparkJobArgs, SPARK_JOB_PLACEMENT_ARGS, SparkJobArgs } from "./spark/jobArgs";
+import { jobPods, ResolvedSparkJobArgs, resolveSparkJobArgs, SparkJobArgs } from "./spark/jobArgs";
 import { resolvedPlacements } from "./spark/placementCheck";
 
 export { SparkJobArgs } from "./spark/jobArgs";
@@ -51,7 +51,7 @@ export class SparkJob extends pulumi.ComponentResource {
         const a = resolveSparkJobArgs(name, args);
         super("karpenter-spark:index:SparkJob", name, {}, opts);
         const kind = a.schedule ? "ScheduledSparkApplication" : "SparkApplication";
-        const placements = resolvedPlacements("SparkJob", name, jobPods(name, a), { driver: a.driverPlacement, executor: a.executorPlacement }, SPARK_JOB_PLACEMENT_ARGS);
+        const placements = resolvedPlacements("SparkJob", name, jobPods(name, a), { driver: a.driverPlacement, executor: a.executorPlacement });
         const values = pulumi.all([placements, a.eventLogDirectory, a.region]).apply(([p, eventLogDirectory, region]) =>
             manifestInput(a, { driver: p.driver, executor: p.executor, eventLogDirectory, region }),
         );

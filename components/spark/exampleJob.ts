@@ -4,8 +4,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { SparkPodPlacement } from "../pools/placement";
 import { examplePods, ResolvedSparkOperatorArgs } from "./args";
 import { resolvedPlacements } from "./placementCheck";
-
-const PLACEMENT_ARGS = { driver: "driverPlacement", executor: "executorPlacement" };
 import { eventLogDirectory } from "./historyServer";
 import { SPARK_PI_NAME, sparkPiManifest } from "./sparkPi";
 
@@ -41,7 +39,7 @@ export function createExampleJob(
     // waits for the bucket and the pools' placement.
     const metadata = { name: SPARK_PI_NAME, namespace: a.jobNamespaces[0] };
     // Placements passed as Outputs are checked as they resolve (components/spark/placementCheck.ts).
-    const placements = resolvedPlacements("SparkOperator", name, examplePods(ex), { driver: ex.driverPlacement, executor: ex.executorPlacement }, PLACEMENT_ARGS);
+    const placements = resolvedPlacements("SparkOperator", name, examplePods(ex), { driver: ex.driverPlacement, executor: ex.executorPlacement });
     const spec = pulumi.all([bucket.bucket, region, placements]).apply(([b, r, p]) => build(b, r, p.driver, p.executor).spec);
     // After the operator (whose webhook must place its pods, and which must outlive it on
     // destroy to clean up its pods) and the namespace's service account.

@@ -178,9 +178,6 @@ const TIME_ZONE = /^[A-Za-z]+(\/[A-Za-z0-9_+-]+)*$/;
 const MAX_NAME = 56;
 const MAX_SCHEDULED_NAME = 36;
 
-/** The placement arguments, as messages name them. */
-export const SPARK_JOB_PLACEMENT_ARGS = { driver: "driverPlacement", executor: "executorPlacement" };
-
 /** A job's pods as the pod-fit check sees them. */
 export function jobPods(name: string, a: Pick<ResolvedSparkJobArgs, "type" | "driver" | "executor" | "sparkConf">): JobPods {
     return {
@@ -251,7 +248,7 @@ export function resolveSparkJobArgs(name: string, args: SparkJobArgs): ResolvedS
     if (check.problems.list.length === 0) {
         // The driver never on Spot, tolerations matching the pools' taints, and pods that fit
         // their pools: now for placements known at construction, else as they resolve (SparkJob).
-        check.problems.addAll(jobPlacementProblems(jobPods(name, resolved), { driver: args.driverPlacement, executor: args.executorPlacement }, SPARK_JOB_PLACEMENT_ARGS));
+        check.problems.addAll(jobPlacementProblems(jobPods(name, resolved), { driver: args.driverPlacement, executor: args.executorPlacement }));
     }
     check.done(); // every problem at once (components/validation)
     return resolved;

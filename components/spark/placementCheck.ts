@@ -82,15 +82,16 @@ export function podFitOfJob(pods: JobPods, placements: Partial<Record<SparkRoleN
 
 type Placements = Record<SparkRoleName, pulumi.Input<SparkPodPlacement>>;
 
-function jobProblems(pods: JobPods, p: Record<SparkRoleName, SparkPodPlacement>, argNames: Record<SparkRoleName, string>): Problem[] {
-    return [...placementProblems("driver", argNames.driver, p.driver), ...placementProblems("executor", argNames.executor, p.executor), ...podFitOfJob(pods, p)];
+/** Both components name the arguments driverPlacement and executorPlacement. */
+function jobProblems(pods: JobPods, p: Record<SparkRoleName, SparkPodPlacement>): Problem[] {
+    return [...placementProblems("driver", "driverPlacement", p.driver), ...placementProblems("executor", "executorPlacement", p.executor), ...podFitOfJob(pods, p)];
 }
 
 const allKnown = (p: Placements) => known(p.driver) && known(p.executor);
 
 /** The placements and pod fit of a job, when both placements are known at construction (else none: see resolvedPlacements). */
-export function jobPlacementProblems(pods: JobPods, placements: Placements, argNames: Record<SparkRoleName, string>): Problem[] {
-    return allKnown(placements) ? jobProblems(pods, placements as Record<SparkRoleName, SparkPodPlacement>, argNames) : [];
+export function jobPlacementProblems(pods: JobPods, placements: Placements): Problem[] {
+    return allKnown(placements) ? jobProblems(pods, placements as Record<SparkRoleName, SparkPodPlacement>) : [];
 }
 
 /**
@@ -98,12 +99,12 @@ export function jobPlacementProblems(pods: JobPods, placements: Placements, argN
  * same function as known ones at construction: the Output fails with the component's error, so the
  * resource that reads it fails `pulumi preview` with the same message.
  */
-export function resolvedPlacements(component: string, name: string, pods: JobPods, placements: Placements, argNames: Record<SparkRoleName, string>): pulumi.Output<Record<SparkRoleName, SparkPodPlacement>> {
+export function resolvedPlacements(component: string, name: string, pods: JobPods, placements: Placements): pulumi.Output<Record<SparkRoleName, SparkPodPlacement>> {
     const checkNow = !allKnown(placements);
     return pulumi.all([placements.driver, placements.executor]).apply(([driver, executor]) => {
         const p = { driver: driver as SparkPodPlacement, executor: executor as SparkPodPlacement };
         if (checkNow) {
-            throwIfProblems(component, name, jobProblems(pods, p, argNames));
+            throwIfProblems(component, name, jobProblems(pods, p));
         }
         return p;
     });
