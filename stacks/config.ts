@@ -440,7 +440,7 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
     },
     sparkImageHasS3A: {
         type: "boolean",
-        description: "Whether sparkImage has the S3A connector (docker/spark-s3a/Dockerfile); otherwise the History Server and the example job's driver and executors fetch the pinned jars at start-up.",
+        description: "Whether sparkImage has the S3A connector (docker/spark-s3a/Dockerfile); otherwise the History Server and the example job's driver fetch the pinned jars at start-up (the example's executors read no S3 data).",
         allowed: "true or false",
         schema: { type: "boolean" },
         default: false,

@@ -83,8 +83,8 @@ export interface SparkOperatorArgs {
     /**
      * Whether sparkImage contains the S3A connector (hadoop-aws and the AWS SDK v2 bundle, e.g.
      * built from docker/spark-s3a/Dockerfile). The stock Spark images do not: then the History
-     * Server and the example job's driver and executors fetch the pinned jars from Maven Central
-     * at start-up (an init container each).
+     * Server and the example job's driver fetch the pinned jars from Maven Central at start-up (an
+     * init container each; the example's executors read no S3 data and fetch none).
      * @default false
      */
     sparkImageHasS3A?: boolean;
