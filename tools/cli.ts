@@ -203,7 +203,6 @@ export class OutputDir {
     }
 }
 
-/** A commander Command with the shared behaviour: --debug, errors thrown (not printed) so runCli reports them. */
 /** A commander argument parser for a whole number of at least 1 (`--runs 5`); commander names the flag in its error. */
 export function positiveInteger(value: string): number {
     const n = Number(value);
@@ -213,6 +212,7 @@ export function positiveInteger(value: string): number {
     return n;
 }
 
+/** A commander Command with the shared behaviour: --debug, errors thrown (not printed) so runCli reports them. */
 export function createCommand(name: string, description: string): Command {
     return new Command(name)
         .description(description)
