@@ -75,11 +75,12 @@ function mavenJar(group: string, artifact: string, version: string, digest?: str
 
 /**
  * hadoop-aws 3.4.1's SHA-1 as NVIDIA/spark-rapids-tools pinned it for its own downloads
- * (user_tools/src/spark_rapids_pytools/resources/emr-configs.json at c92e5f1a^, with size 865554).
+ * (user_tools/src/spark_rapids_pytools/resources/emr-configs.json at 2d91d81e, the parent of the
+ * commit that moved it to hadoop-aws 3.3.4; the file gives the size as 865554 bytes).
  */
 export const HADOOP_AWS_SHA1 = "sha1:641d8fe1d7683cdcc05cc3a794c0374553f6bd6a";
 export const HADOOP_AWS_SHA1_SOURCE =
-    "https://github.com/NVIDIA/spark-rapids-tools/blob/909c3f16^/user_tools/src/spark_rapids_pytools/resources/emr-configs.json";
+    "https://github.com/NVIDIA/spark-rapids-tools/blob/2d91d81eef611673b7a6ec626c599f9b579af587/user_tools/src/spark_rapids_pytools/resources/emr-configs.json";
 
 /**
  * The S3A connector for the image's Hadoop: hadoop-aws and the AWS SDK v2 bundle, versions pinned
