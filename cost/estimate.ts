@@ -5,6 +5,7 @@ import { CapacityType, SparkRole } from "../components/enums";
 import { EXECUTOR_CORE_REQUEST_HEADROOM_MILLI, SparkPodPlacement, sparkPodPlacement } from "../components/pools/placement";
 import { SPARK_ROLE_KEY } from "../components/pools/specs";
 import { HISTORY_SERVER_NAME } from "../components/spark/historyServer";
+import { DAEMONSET_OVERHEAD } from "../components/validation/launchability";
 import { Catalog, EstimateError, InstanceType, RegionPricing } from "./catalog";
 import { Offering, Overhead, pack, Packing, Pod, unmetMinValues } from "./packing";
 import { minValuesProblems, NodePoolSpec, nodeLabels, nodePoolSpec, poolCandidates, poolCapacityTypes, podMayRunOn } from "../components/catalog/scheduling";
@@ -48,8 +49,8 @@ export const ASSUMPTIONS = {
     minimumBilledSeconds: 60,
     /** EKS control-plane logs (api, audit, authenticator, controllerManager, scheduler) of a quiet cluster, GB per hour: an assumption. */
     controlPlaneLogGbPerHour: 0.05,
-    /** aws-node (VPC CNI), kube-proxy and eks-pod-identity-agent DaemonSets, per node. */
-    daemonSetOverhead: { cpuMilli: 150, memoryMiB: 150, pods: 3 } as Overhead,
+    /** aws-node (VPC CNI), kube-proxy and eks-pod-identity-agent DaemonSets, per node: the allowance the components' pod-fit check makes. */
+    daemonSetOverhead: { ...DAEMONSET_OVERHEAD } as Overhead,
 };
 
 /** The structural part of a Pulumi registration the estimator reads (tools/mocks records them). */

@@ -9,8 +9,8 @@ import { Problem, suggestion } from "./index";
 // (https://karpenter.sh/docs/concepts/nodepools/#min-values).
 
 /**
- * What the DaemonSets of every node request (aws-node, kube-proxy, eks-pod-identity-agent):
- * the same allowance the cost estimator makes, taken off each type's allocatable.
+ * What the DaemonSets of every node request (aws-node, kube-proxy, eks-pod-identity-agent), taken
+ * off each type's allocatable; the cost estimator packs with the same allowance (cost/estimate.ts).
  */
 export const DAEMONSET_OVERHEAD = { cpuMilli: 150, memoryMiB: 150, pods: 3 } as const;
 
