@@ -274,3 +274,17 @@ export function runCli<A extends unknown[]>(cmd: Command, action: (...args: [...
         },
     );
 }
+
+/**
+ * A generator of committed files from ../shared/fixtures (build:catalog, build:crds): refuses to
+ * run without the fixtures (exit 2, one line), else runs `build`, which writes its files and
+ * returns the line to print.
+ */
+export function runFixtureBuild(name: string, description: string, fixtures: string, build: () => string): void {
+    runCli(createCommand(name, description), () => {
+        if (!fs.existsSync(fixtures)) {
+            throw new UserError(`${fixtures} does not exist: put the shared fixtures beside the repository (../shared/fixtures, see README.md)`);
+        }
+        console.log(build());
+    });
+}

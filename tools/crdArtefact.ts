@@ -12,7 +12,7 @@ import { _ } from "ajv";
 import standaloneCode from "ajv/dist/standalone";
 import { crdAjv, strictSchema } from "../components/validation/crd";
 import { CRD_ARTEFACT_FILE, CRD_VALIDATORS_FILE } from "../components/validation/karpenterCrds";
-import { createCommand, runCli, UserError } from "./cli";
+import { runFixtureBuild } from "./cli";
 
 export const KARPENTER_FIXTURES = path.resolve(__dirname, "..", "..", "shared", "fixtures", "karpenter");
 /** The CRDs of the objects the components build. */
@@ -79,13 +79,10 @@ export function buildCrdValidators(artefact: Node): string {
 }
 
 if (require.main === module) {
-    runCli(createCommand("build:crds", "Rebuild components/validation/karpenter-crds.json from the Karpenter CRDs in ../shared/fixtures/karpenter."), () => {
-        if (!fs.existsSync(KARPENTER_FIXTURES)) {
-            throw new UserError(`${KARPENTER_FIXTURES} does not exist: put the shared fixtures beside the repository (../shared/fixtures, see README.md)`);
-        }
+    runFixtureBuild("build:crds", "Rebuild components/validation/karpenter-crds.json and its precompiled validators from the Karpenter CRDs in ../shared/fixtures/karpenter.", KARPENTER_FIXTURES, () => {
         const artefact = buildCrdArtefact();
         fs.writeFileSync(CRD_ARTEFACT_FILE, `${JSON.stringify(artefact)}\n`);
         fs.writeFileSync(CRD_VALIDATORS_FILE, buildCrdValidators(artefact));
-        console.log(`wrote ${path.relative(process.cwd(), CRD_ARTEFACT_FILE)}: ${artefact.crds.length} CRDs of Karpenter ${artefact.karpenterVersion} (${(fs.statSync(CRD_ARTEFACT_FILE).size / 1024).toFixed(0)} KiB)`);
+        return `wrote ${path.relative(process.cwd(), CRD_ARTEFACT_FILE)}: ${artefact.crds.length} CRDs of Karpenter ${artefact.karpenterVersion} (${(fs.statSync(CRD_ARTEFACT_FILE).size / 1024).toFixed(0)} KiB)`;
     });
 }
