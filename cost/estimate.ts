@@ -45,6 +45,12 @@ export const ASSUMPTIONS = {
      * Its --scale-down-delay-after-add (10 min) is left out, which favours Cluster Autoscaler on jobs under 10 minutes.
      */
     clusterAutoscalerScaleDownMinutes: 10,
+    /**
+     * From consolidateAfter to the empty node's deletion: Karpenter's disruption loop runs every 10s
+     * (pollingPeriod, half of it on average) and re-checks an empty-node command 15s later before it
+     * acts (commandValidationDelay; kubernetes-sigs/karpenter v1.14.1, pkg/controllers/disruption/controller.go and consolidation.go).
+     */
+    emptyNodeRemovalSeconds: 5 + 15,
     /** EC2 bills Linux instances per second with a one-minute minimum (https://aws.amazon.com/ec2/pricing/). */
     minimumBilledSeconds: 60,
     /** EKS control-plane logs (api, audit, authenticator, controllerManager, scheduler) of a quiet cluster, GB per hour: an assumption. */
@@ -185,6 +191,8 @@ export interface BilledTime {
     s3aJarsFetchSeconds: number;
     jobMinutes: number;
     consolidateAfterMinutes: number;
+    /** Karpenter's disruption loop between consolidateAfter and the node's deletion (0 when expiry removes it). */
+    emptyNodeRemovalSeconds: number;
     consolidationPolicy: string;
     totalMinutes: number;
 }
@@ -353,17 +361,18 @@ function utilization(packing: Packing): { cpu: number; memory: number; allocCpu:
  * nodes (consolidateAfter Never, or a budget allowing 0 nodes for Empty at all times), when it
  * lives until expireAfter (https://karpenter.sh/docs/concepts/disruption/).
  */
-function emptyNodeMinutes(pool: PoolSpec): number {
+function emptyNodeMinutes(pool: PoolSpec): { minutes: number; removalSeconds: number } {
     const blocked = (pool.budgets ?? []).some((b) => b.nodes.trim() === "0" || b.nodes.trim() === "0%" ? !b.schedule && (!b.reasons || b.reasons.includes("Empty")) : false);
     if (pool.consolidateAfter !== "Never" && !blocked) {
-        return minutes(pool.consolidateAfter);
+        return { minutes: minutes(pool.consolidateAfter), removalSeconds: ASSUMPTIONS.emptyNodeRemovalSeconds };
     }
     if (!pool.expireAfter || pool.expireAfter === "Never") {
         throw new EstimateError(
             `NodePool ${pool.name} never removes an empty node (${blocked ? "a disruption budget allows 0 Empty nodes at all times" : "consolidateAfter is Never"}) and expireAfter is ${pool.expireAfter ?? "unset"}: its nodes outlive every job, so a run has no cost of its own`,
         );
     }
-    return minutes(pool.expireAfter);
+    // Expiry deletes the NodeClaim itself, without the disruption loop's validation.
+    return { minutes: minutes(pool.expireAfter), removalSeconds: 0 };
 }
 
 /** Seconds a pod waits for the S3A jars before it starts. */
@@ -372,17 +381,18 @@ function s3aJarsSeconds(facts: Pick<StackFacts, "s3aJarsAtStart">): number {
 }
 
 function billedTime(pool: PoolSpec, workload: Workload, jarsSeconds: number): BilledTime {
-    const consolidateAfterMinutes = emptyNodeMinutes(pool);
+    const empty = emptyNodeMinutes(pool);
     const total = Math.max(
         ASSUMPTIONS.minimumBilledSeconds / 60,
-        (ASSUMPTIONS.launchToReadySeconds + ASSUMPTIONS.imagePullSeconds + jarsSeconds) / 60 + workload.durationMinutes + consolidateAfterMinutes,
+        (ASSUMPTIONS.launchToReadySeconds + ASSUMPTIONS.imagePullSeconds + jarsSeconds + empty.removalSeconds) / 60 + workload.durationMinutes + empty.minutes,
     );
     return {
         launchToReadySeconds: ASSUMPTIONS.launchToReadySeconds,
         imagePullSeconds: ASSUMPTIONS.imagePullSeconds,
         s3aJarsFetchSeconds: jarsSeconds,
         jobMinutes: workload.durationMinutes,
-        consolidateAfterMinutes,
+        consolidateAfterMinutes: empty.minutes,
+        emptyNodeRemovalSeconds: empty.removalSeconds,
         consolidationPolicy: pool.consolidationPolicy ?? "",
         totalMinutes: total,
     };
@@ -549,7 +559,15 @@ export interface CaNodeGroup {
  * priced at the price-capacity-optimized estimate among the group's types (managed node groups
  * launch Spot with price-capacity-optimized: https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html#managed-node-group-capacity-types).
  */
-export function clusterAutoscalerNodeGroup(pods: Pod[], offers: Offering[], minValues: Record<string, number>, bands: string[], overhead: Overhead): CaNodeGroup {
+/** `cost`: what a team would minimize choosing the group (default: its price per hour); the estimate passes the whole run's cost, per-node NAT and volumes included. */
+export function clusterAutoscalerNodeGroup(
+    pods: Pod[],
+    offers: Offering[],
+    minValues: Record<string, number>,
+    bands: string[],
+    overhead: Overhead,
+    cost: (g: CaNodeGroup) => number = (g) => g.usdPerHour.high,
+): CaNodeGroup {
     const pod = pods[0];
     const shapes = new Map<string, Offering[]>();
     for (const o of offers) {
@@ -575,8 +593,9 @@ export function clusterAutoscalerNodeGroup(pods: Pod[], offers: Offering[], minV
         const nodes = Math.ceil(pods.length / k);
         const high = priceCapacityOptimized(group, bands).usdPerHour * nodes;
         const low = Math.min(...group.map((o) => o.usdPerHour)) * nodes;
-        if (!best || high < best.usdPerHour.high) {
-            best = { vcpu: group[0].type.vcpu, memoryGiB: group[0].type.memoryMiB / 1024, instanceTypes: group.map((o) => o.type.name).sort(), podsPerNode: k, nodes, usdPerHour: { low, high }, meetsMinValues };
+        const candidate = { vcpu: group[0].type.vcpu, memoryGiB: group[0].type.memoryMiB / 1024, instanceTypes: group.map((o) => o.type.name).sort(), podsPerNode: k, nodes, usdPerHour: { low, high }, meetsMinValues };
+        if (!best || cost(candidate) < cost(best)) {
+            best = candidate;
         }
     }
     if (!best) {
@@ -691,9 +710,13 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
         (ASSUMPTIONS.launchToReadySeconds + ASSUMPTIONS.imagePullSeconds + jarsSeconds) / 60 +
         workload.durationMinutes +
         ASSUMPTIONS.clusterAutoscalerScaleDownMinutes;
-    const caGroup = clusterAutoscalerNodeGroup(pods.executor, runs[1].offerings, poolMinValues(executorPool), catalog.interruptionBands, ASSUMPTIONS.daemonSetOverhead);
-    const caNodes = caGroup.nodes + runs[0].packing.nodes.length;
-    const caPerRun = ((caGroup.usdPerHour.high + runs[0].estimate.usdPerHour.high) * caMinutes) / 60 + sum(extrasFor((caNodes * caMinutes) / 60, caNodes));
+    const caRun = (g: CaNodeGroup) => {
+        const nodes = g.nodes + runs[0].packing.nodes.length;
+        return ((g.usdPerHour.high + runs[0].estimate.usdPerHour.high) * caMinutes) / 60 + sum(extrasFor((nodes * caMinutes) / 60, nodes));
+    };
+    // The group shape a team would pick: the cheapest run, its nodes' NAT bytes and volumes included.
+    const caGroup = clusterAutoscalerNodeGroup(pods.executor, runs[1].offerings, poolMinValues(executorPool), catalog.interruptionBands, ASSUMPTIONS.daemonSetOverhead, caRun);
+    const caPerRun = caRun(caGroup);
     const podHours = (workload.durationMinutes + (ASSUMPTIONS.imagePullSeconds + jarsSeconds) / 60) / 60;
     const allPods = [...pods.driver, ...pods.executor];
     const emrUplift = allPods.reduce((s, p) => s + Math.max(podHours, 1 / 60) * ((p.cpuMilli / 1000) * price.emrOnEksUsdPerVcpuHour + (p.memoryMiB / 1024) * price.emrOnEksUsdPerGbHour), 0);

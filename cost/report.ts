@@ -84,7 +84,7 @@ export function formatEstimate(e: JobEstimate, idle: IdleFloor, runsPerDay: numb
             lines.push(`    each of these NodeClaims may become any of ${n.nodeClaimTypes}+ instance types of ${n.nodeClaimFamilies}+ families`);
         }
         lines.push(
-            `  billed ${t.totalMinutes.toFixed(1)} min per node = ${t.launchToReadySeconds}s launch to Ready + ${t.imagePullSeconds}s image pull${t.s3aJarsFetchSeconds ? ` + ${t.s3aJarsFetchSeconds}s S3A jars` : ""} + ${t.jobMinutes} min job + ${t.consolidateAfterMinutes} min until the empty node goes (consolidateAfter, ${t.consolidationPolicy})`,
+            `  billed ${t.totalMinutes.toFixed(1)} min per node = ${t.launchToReadySeconds}s launch to Ready + ${t.imagePullSeconds}s image pull${t.s3aJarsFetchSeconds ? ` + ${t.s3aJarsFetchSeconds}s S3A jars` : ""} + ${t.jobMinutes} min job + ${t.consolidateAfterMinutes} min until the empty node goes (consolidateAfter, ${t.consolidationPolicy})${t.emptyNodeRemovalSeconds ? ` + ${t.emptyNodeRemovalSeconds}s for Karpenter to remove it` : ""}`,
             `  ${usd(p.usdPerHour.low)}..${usd(p.usdPerHour.high)}/h, ${usd(p.costPerRun.low)}..${usd(p.costPerRun.high)} per run; utilization CPU ${pct(p.cpuUtilizationPct)}, memory ${pct(p.memoryUtilizationPct)}`,
         );
     }

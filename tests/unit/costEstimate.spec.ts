@@ -183,6 +183,18 @@ describe("cost: Spot band and the lower bound", () => {
         expect(() => clusterAutoscalerNodeGroup([{ name: "x", cpuMilli: 99000, memoryMiB: 1 }], [big], {}, catalog.interruptionBands, overhead)).to.throw(EstimateError, /no instance shape/);
     });
 
+    it("picks Cluster Autoscaler's group by the whole run when the estimate says what a run costs: more nodes pay more NAT bytes and launches", () => {
+        const same = (name: string, usd: number, band: string): Offering => ({ type: type(name, "m", 8, 7910, 14000), capacityType: "spot", usdPerHour: usd, interruptionBand: band });
+        const big = (name: string, usd: number): Offering => ({ type: type(name, "m", 16, 15890, 30000), capacityType: "spot", usdPerHour: usd, interruptionBand: "<5%" });
+        const pods = Array.from({ length: 8 }, (_, i) => ({ name: `p${i}`, cpuMilli: 1900, memoryMiB: 1000 }));
+        const offers = [same("a.2xlarge", 0.2, "<5%"), same("b.2xlarge", 0.2, "<5%"), big("y.4xlarge", 0.45), big("z.4xlarge", 0.45)];
+        // Per hour two 8-vCPU nodes ($0.40) beat one 16-vCPU node ($0.45)...
+        expect(clusterAutoscalerNodeGroup(pods, offers, {}, catalog.interruptionBands, overhead).vcpu).to.equal(8);
+        // ...but not once each node adds $0.10 of its own (its image through NAT, its launch).
+        const g = clusterAutoscalerNodeGroup(pods, offers, {}, catalog.interruptionBands, overhead, (x) => x.usdPerHour.high + 0.1 * x.nodes);
+        expect([g.vcpu, g.nodes]).to.deep.equal([16, 1]);
+    });
+
     it("the lower bound is the cheapest whole-instance set, not the cheapest per-vCPU fraction", () => {
         const small: Offering = { type: type("s.large", "m", 2, 1930, 3000), capacityType: "spot", usdPerHour: 0.1 };
         const big: Offering = { type: type("b.2xlarge", "m", 8, 7910, 14000), capacityType: "spot", usdPerHour: 0.35 };
@@ -218,7 +230,9 @@ describe("cost: a workload's cost recomputed by hand from catalog prices", () =>
             // prod's image lacks S3A: the driver waits for the jars' init container before it starts
             // (SparkPi's executors read no S3 data and fetch none).
             const jarsSeconds = p.role === "driver" ? ASSUMPTIONS.s3aJarsFetchSeconds : 0;
-            const minutes = ASSUMPTIONS.launchToReadySeconds / 60 + ASSUMPTIONS.imagePullSeconds / 60 + jarsSeconds / 60 + e.workload.durationMinutes + p.billedTime.consolidateAfterMinutes;
+            // After consolidateAfter, Karpenter's disruption loop takes its time to remove the empty node.
+            const minutes =
+                (ASSUMPTIONS.launchToReadySeconds + ASSUMPTIONS.imagePullSeconds + jarsSeconds + ASSUMPTIONS.emptyNodeRemovalSeconds) / 60 + e.workload.durationMinutes + p.billedTime.consolidateAfterMinutes;
             expect(p.billedTime.totalMinutes).to.be.closeTo(minutes, 1e-9);
             for (const n of p.nodes) {
                 const od = (name: string) => catalog.byName.get(name)!.onDemandUsdPerHourUsEast1;
