@@ -7,7 +7,7 @@ import { resolvedPlacements } from "./spark/placementCheck";
 export { SparkJobArgs } from "./spark/jobArgs";
 
 /** The builder's input, once the placements, event-log directory and region are known. */
-function manifestInput(a: ResolvedSparkJobArgs, v: { driver: any; executor: any; eventLogDirectory?: string; region: string }): SparkJobManifestInput {
+function manifestInput(a: ResolvedSparkJobArgs, v: { driver: any; executor: any; executorCoreRequest?: string; eventLogDirectory?: string; region: string }): SparkJobManifestInput {
     return {
         name: a.applicationName,
         namespace: a.namespace,
@@ -21,6 +21,7 @@ function manifestInput(a: ResolvedSparkJobArgs, v: { driver: any; executor: any;
         executor: a.executor,
         driverPlacement: v.driver,
         executorPlacement: v.executor,
+        executorCoreRequest: v.executorCoreRequest,
         eventLogDirectory: v.eventLogDirectory,
         region: v.region,
         addS3AJars: !a.imageHasS3A,
@@ -53,7 +54,7 @@ export class SparkJob extends pulumi.ComponentResource {
         const kind = a.schedule ? "ScheduledSparkApplication" : "SparkApplication";
         const placements = resolvedPlacements("SparkJob", name, jobPods(name, a), { driver: a.driverPlacement, executor: a.executorPlacement });
         const values = pulumi.all([placements, a.eventLogDirectory, a.region]).apply(([p, eventLogDirectory, region]) =>
-            manifestInput(a, { driver: p.driver, executor: p.executor, eventLogDirectory, region }),
+            manifestInput(a, { driver: p.driver, executor: p.executor, executorCoreRequest: p.executorCoreRequest, eventLogDirectory, region }),
         );
         const spec = values.apply((v) => (a.schedule ? scheduledSparkApplicationManifest(v, a.schedule).spec : sparkApplicationManifest(v).spec));
         new k8s.apiextensions.CustomResource(

@@ -2,7 +2,8 @@
 // idle floor, against what a team would otherwise run: an always-on On-Demand cluster, Cluster
 // Autoscaler with a Spot node group, EMR on EKS and EMR Serverless; and against the lower bound.
 import { CapacityType, SparkRole } from "../components/enums";
-import { EXECUTOR_CORE_REQUEST_HEADROOM_MILLI, SparkPodPlacement, sparkPodPlacement } from "../components/pools/placement";
+import { executorFit } from "../components/pools/executorFit";
+import { executorCoreRequestMilli, SparkPodPlacement, sparkPodPlacement } from "../components/pools/placement";
 import { SPARK_ROLE_KEY } from "../components/pools/specs";
 import { HISTORY_SERVER_NAME } from "../components/spark/historyServer";
 import { DAEMONSET_OVERHEAD } from "../components/validation/launchability";
@@ -241,6 +242,8 @@ export interface JobEstimate {
     cpuUtilizationPct: number;
     memoryUtilizationPct: number;
     instanceTypesLaunchable: { driver: number; executor: number };
+    /** The largest executor node, in vCPUs, SparkJob narrows this job's executors to (executorFit); undefined: the pool's own limit. */
+    executorNodeLimitVcpus?: number;
     /** The fewest instance types (and families) one NodeClaim of each pool may become in this run: Spot diversity per launch. */
     instanceTypesPerNodeClaim: { driver: { types: number; families: number }; executor: { types: number; families: number } };
     baselines: Baselines;
@@ -404,10 +407,12 @@ interface PoolRun {
     offerings: Offering[];
 }
 
-function poolRun(pool: PoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionPricing, workload: Workload, jarsSeconds: number): PoolRun {
+/** `maxInstanceVcpus`: the job's own limit on its pods' nodes (SparkJob's executor fit), over the pool's. */
+function poolRun(pool: PoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionPricing, workload: Workload, jarsSeconds: number, maxInstanceVcpus?: number): PoolRun {
     const o = offerings(pool, catalog, pricing);
     const minValues = poolMinValues(pool);
-    const packing = pack(pods, o.offerings, { overhead: ASSUMPTIONS.daemonSetOverhead, minValues, cpuLimit: pool.cpuLimit });
+    const usable = maxInstanceVcpus === undefined ? o.offerings : o.offerings.filter((x) => x.type.vcpu <= maxInstanceVcpus);
+    const packing = pack(pods, usable, { overhead: ASSUMPTIONS.daemonSetOverhead, minValues, cpuLimit: pool.cpuLimit });
     const time = billedTime(pool, workload, jarsSeconds);
     const lines = new Map<string, NodeLine>();
     let low = 0;
@@ -635,18 +640,32 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
     const jvm = workload.type === "Scala" || workload.type === "Java";
     const requests = {
         driver: sparkPodRequest(workload.driver.cores, workload.driver.memory, jvm, workload.driver.requestCores),
-        // Unless the job sets its own, executors request the platform's default (cores less 50m).
-        executor: sparkPodRequest(workload.executor.cores, workload.executor.memory, jvm, workload.executor.requestCores ?? workload.executor.cores - EXECUTOR_CORE_REQUEST_HEADROOM_MILLI / 1000),
+        // Unless the job sets its own, executors request the platform's default (components/pools/placement.ts)...
+        executor: sparkPodRequest(workload.executor.cores, workload.executor.memory, jvm, workload.executor.requestCores ?? executorCoreRequestMilli(workload.executor.cores) / 1000),
     };
+    // ...and get the node size and request SparkJob's executor fit gives them, computed the same way (components/pools/executorFit.ts).
+    const fit =
+        workload.executor.requestCores === undefined
+            ? executorFit(
+                  { nodePoolName: executorPool.name, region: pricing.region, requirements: executorPool.requirements, cpuLimit: executorPool.cpuLimit ?? Number.POSITIVE_INFINITY },
+                  { ...requests.executor, maxCpuMilli: workload.executor.cores * 1000 },
+                  workload.executor.instances,
+                  catalog,
+              )
+            : undefined;
+    if (fit) {
+        requests.executor = { ...requests.executor, cpuMilli: fit.cpuMilli };
+    }
+    const executorNodeLimit = fit?.maxInstanceVcpus;
     const pods = {
         driver: [{ name: "driver", ...requests.driver }],
         executor: Array.from({ length: workload.executor.instances }, (_, i) => ({ name: `exec-${i + 1}`, ...requests.executor })),
     };
     const jarsSeconds = s3aJarsSeconds(facts);
     const executorJarsSeconds = executorsFetchS3AJars(workload) ? jarsSeconds : 0;
-    const runs = [poolRun(driverPool, pods.driver, catalog, pricing, workload, jarsSeconds), poolRun(executorPool, pods.executor, catalog, pricing, workload, executorJarsSeconds)];
+    const runs = [poolRun(driverPool, pods.driver, catalog, pricing, workload, jarsSeconds), poolRun(executorPool, pods.executor, catalog, pricing, workload, executorJarsSeconds, executorNodeLimit)];
     requireScheduled(runs, "");
-    const odRuns = [runs[0], poolRun(onDemandOnly(executorPool), pods.executor, catalog, pricing, workload, executorJarsSeconds)];
+    const odRuns = [runs[0], poolRun(onDemandOnly(executorPool), pods.executor, catalog, pricing, workload, executorJarsSeconds, executorNodeLimit)];
     requireScheduled(odRuns, " (On-Demand only)");
 
     // What each run adds besides instances.
@@ -744,6 +763,7 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
         cpuUtilizationPct: u.allocCpu ? (100 * u.cpu) / u.allocCpu : 0,
         memoryUtilizationPct: u.allocMemory ? (100 * u.memory) / u.allocMemory : 0,
         instanceTypesLaunchable: { driver: runs[0].estimate.allowedTypes.length, executor: runs[1].estimate.allowedTypes.length },
+        ...(executorNodeLimit !== undefined ? { executorNodeLimitVcpus: executorNodeLimit } : {}),
         instanceTypesPerNodeClaim: { driver: runs[0].estimate.typesPerNodeClaim, executor: runs[1].estimate.typesPerNodeClaim },
         baselines: {
             onDemandOnly: onDemandPerRun,

@@ -72,6 +72,9 @@ export function formatEstimate(e: JobEstimate, idle: IdleFloor, runsPerDay: numb
         const t = p.billedTime;
         lines.push(`NodePool ${p.pool} (${p.role}, ${p.capacityTypes.join("/")}): Karpenter may launch ${p.allowedTypes.length} instance types of ${families.length} families`);
         lines.push(`  minValues ${Object.entries(p.minValues).map(([k, v]) => `${k.split("/")[1]} >= ${v}`).join(", ") || "none"}`);
+        if (p.role === "executor" && e.executorNodeLimitVcpus !== undefined) {
+            lines.push(`  this job's executors on nodes of at most ${e.executorNodeLimitVcpus} vCPUs: the size they fill (SparkJob's fitExecutorNodes)`);
+        }
         for (const m of p.minValuesProblems) {
             lines.push(`  ! minValues not met: ${m}`);
         }

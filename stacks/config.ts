@@ -355,10 +355,10 @@ export const CONFIG_KEYS: { [K in Exclude<keyof StackConfig, "project" | "stack"
     },
     executorConsolidateAfter: {
         type: "string",
-        description: "How long an executor node must be consolidatable before Karpenter acts.",
+        description: "How long an executor node must be consolidatable before Karpenter acts: 0s removes an empty node about 20 s after its last executor; 1m keeps it for a pipeline's next task.",
         allowed: `${DURATION}, or "Never"`,
         schema: { type: "string", pattern: pattern(KARPENTER_DURATION_OR_NEVER) },
-        default: "1m",
+        default: "0s",
     },
     executorExpireAfter: {
         type: "string",

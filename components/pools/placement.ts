@@ -155,14 +155,21 @@ export function sparkPodPlacement(i: PlacementInput): SparkPodPlacement {
 }
 
 /**
- * What each executor pod requests of CPU (spark.kubernetes.executor.request.cores, the
- * SparkApplication's executor.coreRequest): its cores less 50m, so that N executors of C cores fit
- * a node of N x C vCPUs after kube-reserved and the DaemonSets (Karpenter's allocatable for
- * 32 vCPUs is 31850m; 150m of DaemonSets leave 31700m, 8 x 3950m = 31600m). Spark still runs C
- * tasks per executor; the pod may burst to its limit.
+ * What each executor pod requests of CPU per core (spark.kubernetes.executor.request.cores, the
+ * SparkApplication's executor.coreRequest), so that executors fill every node from 4 vCPUs up:
+ * Karpenter's allocatable for 4 vCPUs is 3920m (https://karpenter.sh/docs/reference/instance-types/,
+ * the catalog's allocatable), 150m of DaemonSets leave 3770m, and 4 x 940m = 3760m; larger nodes
+ * leave more per core (tests/unit/executorFit.spec.ts proves both on every type of the catalog).
+ * Spark still runs one task per core, and the pod, which has no CPU limit, may use what the node
+ * leaves idle.
  */
-export const EXECUTOR_CORE_REQUEST_HEADROOM_MILLI = 50;
+export const EXECUTOR_REQUEST_MILLI_PER_CORE = 940;
+
+/** The CPU an executor of `cores` cores requests, in millicores. */
+export function executorCoreRequestMilli(cores: number): number {
+    return cores * EXECUTOR_REQUEST_MILLI_PER_CORE;
+}
 
 export function executorCoreRequest(cores: number): string {
-    return `${cores * 1000 - EXECUTOR_CORE_REQUEST_HEADROOM_MILLI}m`;
+    return `${executorCoreRequestMilli(cores)}m`;
 }

@@ -221,7 +221,7 @@ function checkGrant(check: ArgChecker, arg: string, g: DataAccessGrant, jobNames
 const MEMORY_ALLOWED = 'a JVM memory size as Spark writes it: digits and k, m, g or t, such as "512m" or "4g" (not Kubernetes\' "512Mi")';
 
 /** The example job's pods as the pod-fit check sees them (components/spark/sparkPi.ts builds it: one core each, Scala). */
-export function examplePods(ex: { driverMemory: string; executorMemory: string }): JobPods {
+export function examplePods(ex: { driverMemory: string; executorMemory: string; executorInstances: number }): JobPods {
     return {
         job: `the example job "${SPARK_PI_NAME}"`,
         type: SparkJobType.Scala,
@@ -229,6 +229,7 @@ export function examplePods(ex: { driverMemory: string; executorMemory: string }
         executor: { cores: 1, memory: ex.executorMemory },
         sparkConf: {},
         args: { driver: "exampleDriverMemory", executor: "exampleExecutorMemory" },
+        executorInstances: ex.executorInstances,
     };
 }
 

@@ -19,7 +19,7 @@ export function createExampleJob(
     dependsOn: pulumi.Resource[],
     parent: pulumi.Resource,
 ): k8s.apiextensions.CustomResource {
-    const build = (bucketName: string, regionName: string, driverPlacement: SparkPodPlacement, executorPlacement: SparkPodPlacement) =>
+    const build = (bucketName: string, regionName: string, driverPlacement: SparkPodPlacement, executorPlacement: SparkPodPlacement, executorCoreRequest?: string) =>
         sparkPiManifest({
             namespace: a.jobNamespaces[0],
             serviceAccount: a.sparkServiceAccountName,
@@ -29,6 +29,7 @@ export function createExampleJob(
             executorMemory: ex.executorMemory,
             driverPlacement,
             executorPlacement,
+            executorCoreRequest,
             eventLogDir: eventLogDirectory(bucketName),
             region: regionName,
             addS3AJars: !a.sparkImageHasS3A,
@@ -40,7 +41,7 @@ export function createExampleJob(
     const metadata = { name: SPARK_PI_NAME, namespace: a.jobNamespaces[0] };
     // Placements passed as Outputs are checked as they resolve (components/spark/placementCheck.ts).
     const placements = resolvedPlacements("SparkOperator", name, examplePods(ex), { driver: ex.driverPlacement, executor: ex.executorPlacement });
-    const spec = pulumi.all([bucket.bucket, region, placements]).apply(([b, r, p]) => build(b, r, p.driver, p.executor).spec);
+    const spec = pulumi.all([bucket.bucket, region, placements]).apply(([b, r, p]) => build(b, r, p.driver, p.executor, p.executorCoreRequest).spec);
     // After the operator (whose webhook must place its pods, and which must outlive it on
     // destroy to clean up its pods) and the namespace's service account.
     return new k8s.apiextensions.CustomResource(

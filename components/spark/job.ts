@@ -51,6 +51,8 @@ export interface SparkJobManifestInput {
     executor: SparkPodSize & { instances: number };
     driverPlacement: SparkPodPlacement;
     executorPlacement: SparkPodPlacement;
+    /** Each executor's CPU request when the job's executor fit chose one (components/spark/placementCheck.ts fitExecutors); else the platform's default. */
+    executorCoreRequest?: string;
     /** s3a:// event-log directory; no event logs when unset. */
     eventLogDirectory?: string;
     /** AWS region for S3A. */
@@ -164,7 +166,7 @@ export function sparkApplicationSpec(i: SparkJobManifestInput) {
             labels: { ...i.labels },
             ...(da ? {} : { instances: i.executor.instances }),
             cores: i.executor.cores,
-            coreRequest: executorCoreRequest(i.executor.cores),
+            coreRequest: i.executorCoreRequest ?? executorCoreRequest(i.executor.cores),
             memory: i.executor.memory,
             serviceAccount: i.serviceAccount,
             securityContext: securityContext(),

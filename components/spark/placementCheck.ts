@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { executorCoreRequest, SparkPodPlacement } from "../pools/placement";
+import { executorFit, INSTANCE_CPU_LABEL } from "../pools/executorFit";
+import { executorCoreRequest, NodeSelectorTerm, SparkPodPlacement } from "../pools/placement";
 import { SPARK_ROLE_KEY } from "../pools/specs";
 import { Problem, throwIfProblems } from "../validation";
 import { labelProblems, mayRunOnSpot, tolerationMatchProblems, tolerationProblems } from "../validation/kubernetes";
@@ -47,6 +48,69 @@ export interface JobPods {
     sparkConf: Record<string, string>;
     /** The arguments that size each role, for the message's subject, e.g. "driverCores, driverMemory". */
     args: Record<SparkRoleName, string>;
+    /** A fixed number of executors, whose nodes the job sizes to fill (components/pools/executorFit.ts); unset: the pool's sizes. */
+    executorInstances?: number;
+}
+
+/** What a role's pod requests (SparkApplication coreRequest and the job's own Spark properties included); undefined when a value is not Spark's notation. */
+function jobPodRequest(pods: JobPods, role: SparkRoleName) {
+    const size = pods[role];
+    return sparkPodRequest({
+        role,
+        cores: size.cores,
+        memory: size.memory,
+        jvm: pods.type === SparkJobType.Scala || pods.type === SparkJobType.Java,
+        // The SparkApplication's executor.coreRequest (components/spark/job.ts).
+        coreRequest: role === "executor" ? executorCoreRequest(size.cores) : undefined,
+        sparkConf: pods.sparkConf,
+    });
+}
+
+/** Each node selector term narrowed by one more requirement. */
+function narrowed(terms: NodeSelectorTerm[], key: string, operator: string, values: string[]): NodeSelectorTerm[] {
+    return terms.map((t) => ({ matchExpressions: [...t.matchExpressions.filter((e) => e.key !== key), { key, operator, values }] }));
+}
+
+/** A job's executor placement, narrowed to the node size its executors fill, and what each executor then requests of CPU. */
+export interface FittedExecutors {
+    placement: SparkPodPlacement;
+    /** For the SparkApplication's executor.coreRequest; unset: the platform's default (executorCoreRequest). */
+    coreRequest?: string;
+}
+
+/**
+ * The executor placement narrowed to the node size the job's executors fill (executorFit), in the
+ * affinity the webhook applies and in the pod template, with the most CPU each executor may then
+ * request. Unchanged without a fixed executor count, without pool facts to size by (a placement not
+ * built by SpotExecutorPool, or by an older one), or when the job sets its own request.cores.
+ */
+export function fitExecutors(pods: JobPods, p: SparkPodPlacement): FittedExecutors {
+    const request = jobPodRequest(pods, "executor");
+    const c = p.capacity;
+    const ownRequest = pods.sparkConf["spark.kubernetes.executor.request.cores"] !== undefined;
+    if (pods.executorInstances === undefined || request === undefined || ownRequest || !c?.region || !c.requirements) {
+        return { placement: p };
+    }
+    const fit = executorFit({ nodePoolName: c.nodePoolName, region: c.region, requirements: c.requirements, cpuLimit: c.cpuLimit }, { cpuMilli: request.cpuMilli, maxCpuMilli: pods.executor.cores * 1000, memoryMiB: request.memoryMiB }, pods.executorInstances);
+    if (!fit) {
+        return { placement: p };
+    }
+    const limit = fit.maxInstanceVcpus;
+    if (limit === undefined) {
+        return { placement: p, coreRequest: `${fit.cpuMilli}m` };
+    }
+    // Lt takes one integer: nodes of at most `limit` vCPUs.
+    const narrow = (terms: NodeSelectorTerm[]) => narrowed(terms, INSTANCE_CPU_LABEL, "Lt", [String(limit + 1)]);
+    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: narrow(p.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms) } } };
+    const templateTerms = p.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    return {
+        placement: {
+            ...p,
+            affinity,
+            template: { ...p.template, spec: { ...p.template.spec, affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: narrow(templateTerms) } } } } },
+        },
+        coreRequest: `${fit.cpuMilli}m`,
+    };
 }
 
 /**
@@ -60,16 +124,7 @@ export function podFitOfJob(pods: JobPods, placements: Partial<Record<SparkRoleN
         if (!capacity) {
             continue;
         }
-        const size = pods[role];
-        const request = sparkPodRequest({
-            role,
-            cores: size.cores,
-            memory: size.memory,
-            jvm: pods.type === SparkJobType.Scala || pods.type === SparkJobType.Java,
-            // The SparkApplication's executor.coreRequest (components/spark/job.ts).
-            coreRequest: role === "executor" ? executorCoreRequest(size.cores) : undefined,
-            sparkConf: pods.sparkConf,
-        });
+        const request = jobPodRequest(pods, role);
         if (request === undefined) {
             const keys = Object.keys(pods.sparkConf).filter((k) => /request\.cores|memoryOverhead|minMemoryOverhead|pyspark\.memory/.test(k));
             problems.push({ subject: "sparkConf", value: Object.fromEntries(keys.map((k) => [k, pods.sparkConf[k]])), allowed: 'Spark memory sizes such as "512m" or "2g", a factor such as "0.2", and Kubernetes CPU quantities such as "500m" or "1.5"' });
@@ -95,17 +150,19 @@ export function jobPlacementProblems(pods: JobPods, placements: Placements): Pro
 }
 
 /**
- * The placements once resolved. Those passed as Outputs are checked here, as they resolve, by the
- * same function as known ones at construction: the Output fails with the component's error, so the
- * resource that reads it fails `pulumi preview` with the same message.
+ * The placements once resolved, the executors' narrowed to the node size they fill. Those passed as
+ * Outputs are checked here, as they resolve, by the same function as known ones at construction:
+ * the Output fails with the component's error, so the resource that reads it fails `pulumi preview`
+ * with the same message.
  */
-export function resolvedPlacements(component: string, name: string, pods: JobPods, placements: Placements): pulumi.Output<Record<SparkRoleName, SparkPodPlacement>> {
+export function resolvedPlacements(component: string, name: string, pods: JobPods, placements: Placements): pulumi.Output<Record<SparkRoleName, SparkPodPlacement> & { executorCoreRequest?: string }> {
     const checkNow = !allKnown(placements);
     return pulumi.all([placements.driver, placements.executor]).apply(([driver, executor]) => {
         const p = { driver: driver as SparkPodPlacement, executor: executor as SparkPodPlacement };
         if (checkNow) {
             throwIfProblems(component, name, jobProblems(pods, p));
         }
-        return p;
+        const fitted = fitExecutors(pods, p.executor);
+        return { driver: p.driver, executor: fitted.placement, ...(fitted.coreRequest ? { executorCoreRequest: fitted.coreRequest } : {}) };
     });
 }

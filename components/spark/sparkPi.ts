@@ -18,6 +18,7 @@ export interface SparkPiInput {
     executorMemory: string;
     driverPlacement: SparkPodPlacement;
     executorPlacement: SparkPodPlacement;
+    executorCoreRequest?: string;
     eventLogDir: string;
     region: string;
     addS3AJars: boolean;
@@ -39,6 +40,7 @@ export function sparkPiManifest(i: SparkPiInput) {
         executor: { instances: i.executorInstances, cores: 1, memory: i.executorMemory },
         driverPlacement: i.driverPlacement,
         executorPlacement: i.executorPlacement,
+        executorCoreRequest: i.executorCoreRequest,
         eventLogDirectory: i.eventLogDir,
         region: i.region,
         addS3AJars: i.addS3AJars,

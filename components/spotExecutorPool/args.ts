@@ -117,8 +117,11 @@ export interface SpotExecutorPoolArgs {
      */
     executorConsolidationPolicy?: ConsolidationPolicy;
     /**
-     * How long a node must be consolidatable before Karpenter acts, e.g. "1m", "30s" or "Never".
-     * @default "1m"
+     * How long a node must be consolidatable before Karpenter acts, e.g. "0s", "1m" or "Never".
+     * "0s" (Karpenter's own default) removes an empty executor node about 20 s after its last
+     * executor leaves; "1m" keeps it for a job that follows within the minute (a pipeline's next
+     * task) at a minute of node time for every job that does not.
+     * @default "0s"
      */
     executorConsolidateAfter?: string;
     /**
@@ -175,7 +178,7 @@ export interface SpotExecutorPoolArgs {
     /**
      * How long an empty driver node stays up for the next job, e.g. "1m". Driver nodes are only
      * ever consolidated when empty, so a running driver is never interrupted.
-     * @default "1m"
+     * @default "0s"
      */
     driverConsolidateAfter?: string;
     /**
@@ -353,7 +356,8 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         memoryLimitGi:
             args.executorMemoryLimitGi === undefined ? undefined : check.positiveNumber("executorMemoryLimitGi", args.executorMemoryLimitGi, "4000"),
         consolidationPolicy: check.oneOf("executorConsolidationPolicy", args.executorConsolidationPolicy ?? ConsolidationPolicy.WhenEmpty, ConsolidationPolicy),
-        consolidateAfter: duration("executorConsolidateAfter", args.executorConsolidateAfter ?? "1m", KARPENTER_DURATION_OR_NEVER),
+        // Karpenter's default (the v1.14.1 NodePool CRD's spec.disruption default, consolidateAfter: 0s); its disruption loop still re-checks an empty node 15 s before removing it.
+        consolidateAfter: duration("executorConsolidateAfter", args.executorConsolidateAfter ?? "0s", KARPENTER_DURATION_OR_NEVER),
         budgets: budgets("executorDisruptionBudgets", args.executorDisruptionBudgets ?? defaultBudgets("10%", ["Drifted", "Underutilized"])),
         expireAfter: duration("executorExpireAfter", args.executorExpireAfter ?? "720h", KARPENTER_DURATION_OR_NEVER),
         terminationGracePeriod:
@@ -374,7 +378,8 @@ export function resolveSpotExecutorPoolArgs(name: string, args: SpotExecutorPool
         cpuLimit: check.positiveNumber("driverCpuLimit", args.driverCpuLimit ?? 100, "100"),
         // Drivers are never consolidated while they run (WhenEmpty) and carry do-not-disrupt.
         consolidationPolicy: ConsolidationPolicy.WhenEmpty,
-        consolidateAfter: duration("driverConsolidateAfter", args.driverConsolidateAfter ?? "1m", KARPENTER_DURATION_OR_NEVER),
+        // As the executors' (the v1.14.1 NodePool CRD's default).
+        consolidateAfter: duration("driverConsolidateAfter", args.driverConsolidateAfter ?? "0s", KARPENTER_DURATION_OR_NEVER),
         budgets: defaultBudgets("10%", ["Drifted"]),
         expireAfter: duration("driverExpireAfter", args.driverExpireAfter ?? "720h", KARPENTER_DURATION_OR_NEVER),
         // Karpenter evicts do-not-disrupt pods once a draining node's terminationGracePeriod has passed

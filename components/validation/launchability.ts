@@ -46,6 +46,22 @@ export interface PoolCapacity {
      * smallest memory first.
      */
     nodeShapes: NodeShape[];
+    /** The region the pool launches in, for sizing a job's executors to its nodes (components/pools/executorFit.ts); unset in a placement built by an earlier version of this package. */
+    region?: string;
+    /** The pool's requirements, minValues included: which instance types it may launch, and how diverse each launch must stay; unset in a placement built by an earlier version of this package. */
+    requirements?: PoolRequirement[];
+}
+
+/** One requirement of a NodePool's template, as Karpenter reads it. */
+export interface PoolRequirement {
+    /** A node label, e.g. karpenter.k8s.aws/instance-family. */
+    key: string;
+    /** In, NotIn, Exists, DoesNotExist, Gt or Lt. */
+    operator: string;
+    /** The values In and NotIn list, or the one integer of Gt and Lt. */
+    values?: string[];
+    /** At least this many distinct values of the key must stay available to every launch. */
+    minValues?: number;
 }
 
 /**
@@ -75,7 +91,7 @@ export function poolCapacity(manifest: unknown, region: string, catalog: Catalog
     const all = [...distinct.values()];
     const frontier = all.filter((s) => !all.some((o) => o !== s && o.cpuMilli >= s.cpuMilli && o.memoryMiB >= s.memoryMiB));
     frontier.sort((x, y) => x.memoryMiB - y.memoryMiB || x.cpuMilli - y.cpuMilli);
-    return { nodePoolName: pool.name, where: offered.where, cpuLimit, nodeShapes: frontier };
+    return { nodePoolName: pool.name, where: offered.where, cpuLimit, nodeShapes: frontier, region, requirements: pool.requirements.map((r) => ({ ...r, ...(r.values ? { values: [...r.values] } : {}) })) };
 }
 
 /**

@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import { SparkRole } from "../../components/enums";
-import { sparkPodPlacement } from "../../components/pools/placement";
+import { executorFit, INSTANCE_CPU_LABEL } from "../../components/pools/executorFit";
+import { executorCoreRequestMilli, sparkPodPlacement } from "../../components/pools/placement";
+import { sparkPodRequest } from "../../components/spark/podSize";
+import { poolCapacity } from "../../components/validation/launchability";
 import { EXTRA_JARS_CLASSPATH, EXTRA_JARS_DIR, s3aJars, s3aJarsScript, SPARK_IMAGE } from "../../components/spark/image";
 import { CrdValidator } from "../../components/validation/crd";
 import { describeContract, yamlFixture } from "../helpers/fixtures";
@@ -24,7 +27,7 @@ function flatten(value: unknown, path = "", out: Record<string, unknown> = {}): 
 const ALLOWED_CHANGES: [RegExp, string][] = [
     [/^metadata\.namespace$/, "runs in the stack's job namespace"],
     [/^spec\.executor\.instances$/, "the seed's 20 executors"],
-    [/^spec\.executor\.coreRequest$/, "cores less 50m so that executors fill their nodes (executorCoreRequest)"],
+    [/^spec\.executor\.coreRequest$/, "940m per core, or up to whole cores where that packs as tightly, so that executors fill their nodes (executorFit)"],
     [/^spec\.(driver|executor)\.serviceAccount$/, "the job namespace's service account, with an EKS Pod Identity role"],
     [/^spec\.(driver|executor)\.(nodeSelector|tolerations|affinity|annotations|template|terminationGracePeriodSeconds)\b/, "placement from SpotExecutorPool"],
     [/^spec\.sparkConf\./, "executor decommissioning, S3A, rolling event logs, the S3A jars' classpath"],
@@ -86,7 +89,18 @@ describeContract("contract: the Spark Operator example and CRDs (2.5.2)", () => 
         expect(app.spec.driver.template).to.deep.equal(driver.template);
         expect(app.spec.driver.affinity).to.deep.equal(driver.affinity);
         expect(app.spec.driver.annotations).to.deep.equal({ "karpenter.sh/do-not-disrupt": "true" });
-        expect(app.spec.executor.template).to.deep.equal(executor.template);
+        // The executors' nodes narrowed to the size twenty 1-core executors fill (executorFit): a 16- and a 4-vCPU node.
+        const r = await rendered("dev");
+        const pod = sparkPodRequest({ role: "executor", cores: 1, memory: "512m", jvm: true, coreRequest: `${executorCoreRequestMilli(1)}m` })!;
+        const fit = executorFit(poolCapacity(executorPool, r.region) as Parameters<typeof executorFit>[0], { ...pod, maxCpuMilli: 1000 }, 20)!;
+        expect([fit.maxInstanceVcpus, fit.nodeVcpus, fit.poolNodeVcpus, fit.cpuMilli]).to.deep.equal([24, [16, 4], [32], 940]);
+        const narrowed = structuredClone(executor.template);
+        for (const term of narrowed.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms) {
+            term.matchExpressions.push({ key: INSTANCE_CPU_LABEL, operator: "Lt", values: ["25"] });
+        }
+        expect(app.spec.executor.template).to.deep.equal(narrowed);
+        expect(app.spec.executor.affinity).to.deep.equal(narrowed.spec.affinity);
+        expect(app.spec.executor.coreRequest).to.equal("940m");
         expect(app.spec.executor.nodeSelector).to.deep.equal(executor.nodeSelector);
         expect(app.spec.executor.tolerations).to.deep.equal(executor.tolerations);
         expect(app.spec.sparkConf).to.include(executor.sparkConf);

@@ -197,17 +197,17 @@ export const COMPONENT_CASES: ComponentCase[] = [
     ["a component name S3 refuses (capitals)", namedSpark("SparkOps"), "name (the component's resource name)", q("SparkOps")],
     ["a component name too long for the bucket", namedSpark("s".repeat(40)), "name (the component's resource name)", q("s".repeat(40))],
     ["a tag key with AWS's prefix on the bucket", spark({ tags: { "AWS:cost": "x" } }), "tags key", q("AWS:cost")],
-    ["an example executor no executor node can hold", spark({ deployExample: true, ...pool, exampleExecutorMemory: "900g" }), "exampleExecutorMemory (the executor pod)", q("950m CPU, 1013760 MiB")],
+    ["an example executor no executor node can hold", spark({ deployExample: true, ...pool, exampleExecutorMemory: "900g" }), "exampleExecutorMemory (the executor pod)", q("940m CPU, 1013760 MiB")],
     ["an example driver no driver node can hold", spark({ deployExample: true, ...pool, exampleDriverMemory: "800g" }), "exampleDriverMemory (the driver pod)", q("1000m CPU, 901120 MiB")],
 
     // SparkJob: placement and pod fit
     ["a SparkJob with the placements swapped", sparkJob({ driverPlacement: pool.executorPlacement, executorPlacement: pool.driverPlacement }), "driverPlacement", q(pool.executorPlacement.nodeSelector)],
     ["a SparkJob executor toleration for the wrong role", sparkJob({ executorPlacement: { ...pool.executorPlacement, tolerations: [{ key: "karpenter-spark.io/spark-role", operator: "Equal", value: "driver", effect: "NoSchedule" }] } }), "executorPlacement.tolerations", q([{ key: "karpenter-spark.io/spark-role", operator: "Equal", value: "driver", effect: "NoSchedule" }])],
-    ["a SparkJob executor larger than every executor node", sparkJob({ executorMemory: "600g" }), "executorCores, executorMemory (the executor pod)", q("1950m CPU, 675840 MiB")],
-    ["a SparkJob executor with more cores than its largest node", sparkJob({ executorCores: 96 }), "executorCores, executorMemory (the executor pod)", q("95950m CPU, 4505 MiB")],
+    ["a SparkJob executor larger than every executor node", sparkJob({ executorMemory: "600g" }), "executorCores, executorMemory (the executor pod)", q("1880m CPU, 675840 MiB")],
+    ["a SparkJob executor with more cores than its largest node", sparkJob({ executorCores: 96 }), "executorCores, executorMemory (the executor pod)", q("90240m CPU, 4505 MiB")],
     ["a SparkJob driver whose request.cores no driver node holds", sparkJob({ sparkConf: { "spark.kubernetes.driver.request.cores": "200" } }), "driverCores, driverMemory (the driver pod)", q("200000m CPU, 1408 MiB")],
     ["a SparkJob driver whose memoryOverhead no driver node holds", sparkJob({ sparkConf: { "spark.driver.memoryOverhead": "800g" } }), "driverCores, driverMemory (the driver pod)", q("1000m CPU, 820224 MiB")],
-    ["a Python SparkJob whose 0.40 overhead outgrows every executor node", sparkJob({ type: "Python", mainApplicationFile: "s3a://b/app.py", executorMemory: "400g" }), "executorCores, executorMemory (the executor pod)", q(`1950m CPU, ${409600 + 163840} MiB`)],
+    ["a Python SparkJob whose 0.40 overhead outgrows every executor node", sparkJob({ type: "Python", mainApplicationFile: "s3a://b/app.py", executorMemory: "400g" }), "executorCores, executorMemory (the executor pod)", q(`1880m CPU, ${409600 + 163840} MiB`)],
     ["a SparkJob memoryOverhead in Kubernetes units", sparkJob({ sparkConf: { "spark.executor.memoryOverhead": "2Gi" } }), "sparkConf", q({ "spark.executor.memoryOverhead": "2Gi" })],
 ];
 

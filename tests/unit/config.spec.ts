@@ -41,7 +41,7 @@ describe("stack configuration", () => {
     it("applies every default when only the region is set", () => {
         const c = parseStackConfig({ "aws:region": "eu-west-1" }, "karpenter-spark", "qa");
         expect(c).to.include({ clusterName: "karpenter-spark-qa", kubernetesVersion: "1.35", karpenterVersion: "1.14.1", sparkOperatorVersion: "2.5.2" });
-        expect(c).to.include({ executorCpuLimit: 1000, executorGenerationGreaterThan: 4, executorConsolidateAfter: "1m", executorExpireAfter: "720h" });
+        expect(c).to.include({ executorCpuLimit: 1000, executorGenerationGreaterThan: 4, executorConsolidateAfter: "0s", executorExpireAfter: "720h" });
         expect(c.executorInstanceFamilies).to.equal(undefined);
         expect(c.executorMemoryLimitGi).to.equal(undefined);
         expect(c.executorTerminationGracePeriod).to.equal(undefined);

@@ -230,7 +230,8 @@ describe("cost: a workload's cost recomputed by hand from catalog prices", () =>
             // prod's image lacks S3A: the driver waits for the jars' init container before it starts
             // (SparkPi's executors read no S3 data and fetch none).
             const jarsSeconds = p.role === "driver" ? ASSUMPTIONS.s3aJarsFetchSeconds : 0;
-            // After consolidateAfter, Karpenter's disruption loop takes its time to remove the empty node.
+            // Both pools remove an empty node through Karpenter's disruption loop after consolidateAfter (0s).
+            expect(p.billedTime.consolidateAfterMinutes).to.equal(0);
             const minutes =
                 (ASSUMPTIONS.launchToReadySeconds + ASSUMPTIONS.imagePullSeconds + jarsSeconds + ASSUMPTIONS.emptyNodeRemovalSeconds) / 60 + e.workload.durationMinutes + p.billedTime.consolidateAfterMinutes;
             expect(p.billedTime.totalMinutes).to.be.closeTo(minutes, 1e-9);

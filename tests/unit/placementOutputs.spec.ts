@@ -57,7 +57,7 @@ describe("placements as plain values and as Outputs get the same checks", () => 
             const plain = constructionError(() => build({ driverPlacement: driver, executorPlacement: executor }, extra));
             const e = await mustFail(() => evaluate(() => (build(asOutputs({ driverPlacement: driver, executorPlacement: executor }), extra), {}), { stack: "t", config: { "aws:region": "us-east-1" }, preview: true }));
             expect(e.message).to.equal(plain);
-            expect(e.message).to.match(/\(the executor pod\): got "950m CPU|\(the executor pod\): got "1950m CPU/);
+            expect(e.message).to.match(/\(the executor pod\): got "940m CPU|\(the executor pod\): got "1880m CPU/);
         });
 
         it(`${component}: good placements as Outputs render the SparkApplication (update and preview)`, async () => {

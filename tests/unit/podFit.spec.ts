@@ -71,7 +71,7 @@ describe("every SparkJob's driver and executor pods fit their pools", () => {
 
     it("refuses an executor larger than every type the executor pool may launch, naming the job, the role, the request and the largest type", () => {
         const e = refusal(job({ executorMemory: "600g" }));
-        expect(e.message).to.include('SparkJob "etl": invalid executorCores, executorMemory (the executor pod): got "1950m CPU, 675840 MiB"');
+        expect(e.message).to.include('SparkJob "etl": invalid executorCores, executorMemory (the executor pod): got "1880m CPU, 675840 MiB"');
         expect(e.message).to.include('the executor pod of SparkJob "etl"');
         expect(e.message).to.match(/NodePool "p-executors" in us-east-1 may launch.*within its CPU limit of 1000; the largest it allows, r5\.8xlarge, leaves a pod 31700m CPU and 239404 MiB/);
     });
@@ -80,7 +80,7 @@ describe("every SparkJob's driver and executor pods fit their pools", () => {
         const xlarge = { executorInstanceSizes: ["xlarge"], executorMinInstanceTypes: 3, executorMinInstanceFamilies: 3 };
         expect(() => job({ executorMemory: "22g", executorCores: 2 }, xlarge)()).to.not.throw();
         const e = refusal(job({ executorMemory: "22g", executorCores: 2, type: "Python", mainApplicationFile: "s3a://b/app.py" }, xlarge));
-        expect(e.message).to.include(`got "1950m CPU, ${22528 + Math.floor(0.4 * 22528)} MiB"`);
+        expect(e.message).to.include(`got "1880m CPU, ${22528 + Math.floor(0.4 * 22528)} MiB"`);
     });
 
     it("refuses a driver whose explicit memoryOverhead or request.cores no driver node can hold", () => {
@@ -105,7 +105,7 @@ describe("the example spark-pi job's pods fit their pools", () => {
 
     it("refuses example memory no executor node can hold, naming the example job", () => {
         const e = refusal(spark({ exampleExecutorMemory: "900g" }));
-        expect(e.message).to.include('SparkOperator "s": invalid exampleExecutorMemory (the executor pod): got "950m CPU, 1013760 MiB"');
+        expect(e.message).to.include('SparkOperator "s": invalid exampleExecutorMemory (the executor pod): got "940m CPU, 1013760 MiB"');
         expect(e.message).to.include('the executor pod of the example job "spark-pi"');
     });
 

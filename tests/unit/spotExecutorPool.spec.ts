@@ -69,7 +69,7 @@ describe("SpotExecutorPool (mocked)", () => {
             expect(e.spec.limits).to.deep.equal({ cpu: "1000" });
             expect(e.spec.disruption).to.deep.equal({
                 consolidationPolicy: "WhenEmpty",
-                consolidateAfter: "1m",
+                consolidateAfter: "0s",
                 budgets: [
                     { nodes: "100%", reasons: ["Empty"] },
                     { nodes: "10%", reasons: ["Drifted", "Underutilized"] },
