@@ -55,6 +55,27 @@ export interface Step {
     protect?: boolean;
     /** The type has no entry in the replace-on-change table: a change is shown as an update. */
     noReplaceData?: boolean;
+    /** What the change does beyond the resource itself (a Spark job that runs again). */
+    notes?: string[];
+}
+
+/**
+ * The Spark Operator runs a SparkApplication again when its spec changes, killing it first if it
+ * is running; a ScheduledSparkApplication's template applies from its next run ("Updating a
+ * SparkApplication", kubeflow/spark-operator docs/user-guide/working-with-sparkapplication.md).
+ */
+function sparkJobNotes(step: Step): string[] | undefined {
+    const specChanged = step.op === "replace" || step.changes.some((c) => c.path === "spec" || c.path.startsWith("spec."));
+    if (!specChanged) {
+        return undefined;
+    }
+    if (step.type === "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication" && step.op !== "delete" && step.op !== "create") {
+        return ["the Spark Operator runs this job again with the new spec (killing it first if it is running); delete a finished job that must not run twice before pulumi up"];
+    }
+    if (step.type === "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication" && step.op === "update") {
+        return ["applies from the next scheduled run: each run is a SparkApplication the operator makes from the template when it is due"];
+    }
+    return undefined;
 }
 
 export interface Plan {
@@ -260,6 +281,10 @@ export function diffRenders(before: PlanResource[], after: PlanResource[]): Plan
         if (!hasReplaceData(step.type) && step.op === "update" && r?.custom) {
             step.noReplaceData = true;
         }
+        const notes = sparkJobNotes(step);
+        if (notes) {
+            step.notes = notes;
+        }
     }
 
     const ordered = [...steps.values()].sort((a, b) => order(after, before, a.urn) - order(after, before, b.urn));
@@ -339,6 +364,9 @@ export function formatPlan(plan: Plan, o: { header?: string } = {}): string {
         }
         if (s.replaceNote) {
             lines.push(`     note: ${s.replaceNote}`);
+        }
+        for (const n of s.notes ?? []) {
+            lines.push(`     note: ${n}`);
         }
         if (s.remote) {
             lines.push(`     remote component: the render cannot see its children (${s.remote.children.map((c) => c.split(":").pop()).join(", ")})`);

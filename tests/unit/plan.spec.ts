@@ -205,6 +205,23 @@ describe("plan: --set and --against", () => {
         expect(p.steps.filter((s) => s.op === "create").map((s) => s.name)).to.deep.equal(["spark-pi"]);
     });
 
+    it("says that a SparkApplication whose spec changes runs again (the operator resubmits it), and prints it", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        try {
+            fs.rmdirSync(dir);
+            writeRender(await rendered("dev"), new OutputDir(dir, "render"));
+            const p = await plan({ stack: "dev", against: dir, sets: ["sparkMetrics=true"] });
+            const pi = step(p, "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication", "spark-pi");
+            expect(pi.op).to.equal("update");
+            expect(pi.notes).to.deep.equal(["the Spark Operator runs this job again with the new spec (killing it first if it is running); delete a finished job that must not run twice before pulumi up"]);
+            expect(formatPlan(p)).to.include("     note: the Spark Operator runs this job again");
+            // Nothing else carries the note.
+            expect(p.steps.filter((s) => s.notes).map((s) => s.name)).to.deep.equal(["spark-pi"]);
+        } finally {
+            fs.rmSync(path.join(dir), { recursive: true, force: true });
+        }
+    });
+
     it("plans against a render folder written by npm run render", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
         try {
