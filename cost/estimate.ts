@@ -50,6 +50,7 @@ export const ASSUMPTIONS = {
      * From consolidateAfter to the empty node's deletion: Karpenter's disruption loop runs every 10s
      * (pollingPeriod, half of it on average) and re-checks an empty-node command 15s later before it
      * acts (commandValidationDelay; kubernetes-sigs/karpenter v1.14.1, pkg/controllers/disruption/controller.go and consolidation.go).
+     * A lower mean: deleting the NodeClaim, its finalizer and EC2's terminate call add a few seconds.
      */
     emptyNodeRemovalSeconds: 5 + 15,
     /** EC2 bills Linux instances per second with a one-minute minimum (https://aws.amazon.com/ec2/pricing/). */
@@ -345,17 +346,18 @@ export function priceCapacityOptimized(options: Offering[], bands: string[]): Of
     return cheapestFirst.find((o) => rank(o) === best)!;
 }
 
-function utilization(packing: Packing): { cpu: number; memory: number; allocCpu: number; allocMemory: number } {
+/** Requests over allocatable of the nodes launched: `launched[i]` is what node i is expected to become (the price-capacity-optimized estimate on Spot). */
+function utilization(packing: Packing, launched: Offering[]): { cpu: number; memory: number; allocCpu: number; allocMemory: number } {
     let cpu = 0;
     let memory = 0;
     let allocCpu = 0;
     let allocMemory = 0;
-    for (const n of packing.nodes) {
+    packing.nodes.forEach((n, i) => {
         cpu += n.pods.reduce((s, p) => s + p.cpuMilli, 0);
         memory += n.pods.reduce((s, p) => s + p.memoryMiB, 0);
-        allocCpu += n.offering.type.allocatable.cpuMilli;
-        allocMemory += n.offering.type.allocatable.memoryMiB;
-    }
+        allocCpu += launched[i].type.allocatable.cpuMilli;
+        allocMemory += launched[i].type.allocatable.memoryMiB;
+    });
     return { cpu, memory, allocCpu, allocMemory };
 }
 
@@ -405,6 +407,8 @@ interface PoolRun {
     estimate: PoolEstimate;
     packing: Packing;
     offerings: Offering[];
+    /** What each packed node is expected to become: price-capacity-optimized among its types on Spot, the cheapest On-Demand. */
+    launched: Offering[];
 }
 
 /** `maxInstanceVcpus`: the job's own limit on its pods' nodes (SparkJob's executor fit), over the pool's. */
@@ -418,8 +422,10 @@ function poolRun(pool: PoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionP
     let low = 0;
     let high = 0;
     const diversity = (n: Packing["nodes"][number]) => ({ types: n.options.length, families: new Set(n.options.map((x) => x.type.family)).size });
-    for (const n of packing.nodes) {
-        const pco = priceCapacityOptimized(n.options, catalog.interruptionBands);
+    // EC2 Fleet may launch a larger type than the cheapest when its pool is less interrupted: costs and utilization use that.
+    const launched = packing.nodes.map((n) => priceCapacityOptimized(n.options, catalog.interruptionBands));
+    packing.nodes.forEach((n, i) => {
+        const pco = launched[i];
         const d = diversity(n);
         low += n.offering.usdPerHour;
         high += pco.usdPerHour;
@@ -441,11 +447,12 @@ function poolRun(pool: PoolSpec, pods: Pod[], catalog: Catalog, pricing: RegionP
         line.nodeClaimFamilies = Math.min(line.nodeClaimFamilies, d.families);
         line.count++;
         lines.set(key, line);
-    }
-    const u = utilization(packing);
+    });
+    const u = utilization(packing, launched);
     return {
         packing,
         offerings: o.offerings,
+        launched,
         estimate: {
             pool: pool.name,
             role: roleOf(pool),
@@ -715,7 +722,7 @@ export function estimateJob(facts: StackFacts, workload: Workload, catalog: Cata
     const atMinimal = { high: runs.reduce((s, r) => s + r.estimate.usdPerHour.high, 0) * minimalHours, low: runs.reduce((s, r) => s + r.estimate.usdPerHour.low, 0) * minimalHours };
 
     // Utilization over every launched node.
-    const u = runs.map((r) => utilization(r.packing)).reduce((a, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, allocCpu: a.allocCpu + b.allocCpu, allocMemory: a.allocMemory + b.allocMemory }));
+    const u = runs.map((r) => utilization(r.packing, r.launched)).reduce((a, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, allocCpu: a.allocCpu + b.allocCpu, allocMemory: a.allocMemory + b.allocMemory }));
 
     // Baselines.
     const onDemandPerRun = odRuns.reduce((s, r) => s + r.estimate.costPerRun.low, 0) + sum(extras(odRuns));

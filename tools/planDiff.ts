@@ -60,12 +60,15 @@ export interface Step {
 }
 
 /**
- * The Spark Operator runs a SparkApplication again when its spec changes, killing it first if it
- * is running; a ScheduledSparkApplication's template applies from its next run ("Updating a
- * SparkApplication", kubeflow/spark-operator docs/user-guide/working-with-sparkapplication.md).
+ * The Spark Operator runs a SparkApplication again when its spec changes, in any state, killing it
+ * first if it is running; changes to spec.suspend or spec.timeToLiveSeconds alone do not
+ * (kubeflow/spark-operator v2.5.2 internal/controller/sparkapplication/event_filter.go;
+ * https://www.kubeflow.org/docs/components/spark-operator/user-guide/working-with-sparkapplication/).
+ * A ScheduledSparkApplication makes each run from its template when it is due.
  */
 function sparkJobNotes(step: Step): string[] | undefined {
-    const specChanged = step.op === "replace" || step.changes.some((c) => c.path === "spec" || c.path.startsWith("spec."));
+    const rerunning = (path: string) => (path === "spec" || path.startsWith("spec.")) && !/^spec\.(suspend|timeToLiveSeconds)(\.|\[|$)/.test(path);
+    const specChanged = step.op === "replace" || step.changes.some((c) => rerunning(c.path));
     if (!specChanged) {
         return undefined;
     }

@@ -108,6 +108,10 @@ export function fitExecutors(pods: JobPods, p: SparkPodPlacement): FittedExecuto
             ...p,
             affinity,
             template: { ...p.template, spec: { ...p.template.spec, affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: narrow(templateTerms) } } } } },
+            // All executors in one allocation round (Spark 4.0 creates 10 a second:
+            // https://spark.apache.org/docs/4.0.0/running-on-kubernetes.html#configuration), so that
+            // Karpenter packs them in one pass, as the fit assumes, not two.
+            sparkConf: { ...p.sparkConf, "spark.kubernetes.allocation.batch.size": String(pods.executorInstances) },
         },
         coreRequest: `${fit.cpuMilli}m`,
     };

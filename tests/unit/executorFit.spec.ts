@@ -29,7 +29,7 @@ const executor = (cores: number, memory: string) => {
     return { ...r, maxCpuMilli: cores * 1000 };
 };
 
-async function renderJob(args: Partial<SparkJobArgs>, placement: pulumi.Input<SparkPodPlacement> = executorPlacement): Promise<any> {
+async function renderApp(args: Partial<SparkJobArgs>, placement: pulumi.Input<SparkPodPlacement> = executorPlacement): Promise<any> {
     const r: RenderResult = await evaluate(
         async () => {
             new SparkJob("etl", { namespace: "spark-jobs", mainApplicationFile: "s3a://b/app.jar", executorPoolCpuLimit: 1000, region: "us-east-1", driverPlacement, executorPlacement: placement, ...args });
@@ -37,8 +37,10 @@ async function renderJob(args: Partial<SparkJobArgs>, placement: pulumi.Input<Sp
         },
         { stack: "t", config: { "aws:region": "us-east-1" } },
     );
-    return (r.registrations.find((x) => (x.inputs as any).kind === "SparkApplication")!.inputs as any).spec.executor;
+    return (r.registrations.find((x) => (x.inputs as any).kind === "SparkApplication")!.inputs as any).spec;
 }
+const renderJob = async (args: Partial<SparkJobArgs>, placement?: pulumi.Input<SparkPodPlacement>) => (await renderApp(args, placement)).executor;
+const BATCH = "spark.kubernetes.allocation.batch.size";
 
 const cpuTerms = (spec: any) =>
     [spec.affinity, spec.template.spec.affinity].map((a) => a.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.map((t: any) => t.matchExpressions.filter((e: any) => e.key === INSTANCE_CPU_LABEL)));
@@ -92,6 +94,14 @@ describe("SparkJob applies the fit to its executors", () => {
         const spec = await renderJob({ executorInstances: 20, executorCores: 1, executorMemory: "512m" });
         expect(cpuTerms(spec)).to.deep.equal([[[{ key: INSTANCE_CPU_LABEL, operator: "Lt", values: ["25"] }]], [[{ key: INSTANCE_CPU_LABEL, operator: "Lt", values: ["25"] }]]]);
         expect(spec.coreRequest).to.equal("940m");
+    });
+
+    it("creates all twenty executors in one allocation round, so that Karpenter packs them in one pass", async () => {
+        expect((await renderApp({ executorInstances: 20, executorCores: 1, executorMemory: "512m" })).sparkConf[BATCH]).to.equal("20");
+        // Not where the pool's sizes stay: Spark's own default (10 a round).
+        expect((await renderApp({ executorInstances: 40, executorCores: 4, executorMemory: "16g" })).sparkConf).to.not.have.property(BATCH);
+        // The job's own value wins.
+        expect((await renderApp({ executorInstances: 20, executorCores: 1, executorMemory: "512m", sparkConf: { [BATCH]: "5" } })).sparkConf[BATCH]).to.equal("5");
     });
 
     it("does the same for a placement passed as an Output", async () => {

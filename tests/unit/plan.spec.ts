@@ -121,6 +121,17 @@ describe("plan: engine", () => {
         ...extra,
     });
 
+    it("notes a re-run only for SparkApplication spec changes the operator re-runs on (not suspend or timeToLiveSeconds alone), and the next run for a schedule", () => {
+        const app = (spec: Record<string, unknown>) => res("kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication::etl", { metadata: { name: "etl" }, spec });
+        const sched = (spec: Record<string, unknown>) => res("kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication::nightly", { metadata: { name: "nightly" }, spec });
+        const notes = (a: PlanResource, b: PlanResource) => diffRenders([a], [b]).steps[0]?.notes;
+        expect(notes(app({ image: "a", timeToLiveSeconds: 60 }), app({ image: "b", timeToLiveSeconds: 60 }))![0]).to.match(/^the Spark Operator runs this job again/);
+        expect(notes(app({ image: "a", timeToLiveSeconds: 60 }), app({ image: "a", timeToLiveSeconds: 600 }))).to.equal(undefined);
+        expect(notes(app({ image: "a", suspend: false }), app({ image: "a", suspend: true }))).to.equal(undefined);
+        expect(notes(app({ image: "a" }), { ...app({ image: "a" }), inputs: { metadata: { name: "etl" }, spec: { image: "a" }, extra: 1 } })).to.equal(undefined);
+        expect(notes(sched({ template: { image: "a" } }), sched({ template: { image: "b" } }))![0]).to.match(/^applies from the next scheduled run/);
+    });
+
     it("prints no changes for identical renders", async () => {
         const dev = await rendered("dev");
         const p = diffRenders(dev.registrations, dev.registrations);
