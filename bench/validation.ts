@@ -35,7 +35,7 @@ function child(): void {
     require("../components/validation/karpenterCrds");
     require("../components/validation/crd");
     require("../components/spark/podSize");
-    loadCatalog();
+    const catalogTypes = loadCatalog().types.length;
     const modulesAndCatalog = ms(t);
     t = process.hrtime.bigint();
     require("../components"); // the rest of the component modules a render loads anyway (not counted)
@@ -73,7 +73,18 @@ function child(): void {
         platform.sparkArgs(config, { clusterName: config.clusterName, driverPlacement: placement(pools.driverPool), executorPlacement: placement(pools.executorPool) }),
     );
     const constructors = ms(t);
-    console.log(JSON.stringify({ sdk, components, modulesAndCatalog, crdCold, crdWarm, stackPrecheck, constructors }));
+    // Not validation, but paid in the render too: the executor fit of a job as its placement resolves.
+    const { executorFit } = require("../components/pools/executorFit");
+    const { poolCapacity } = require("../components/validation/launchability");
+    const { nodePoolManifest } = require("../components/pools/specs");
+    const capacity = poolCapacity(nodePoolManifest(pools.executorPool), config.region);
+    t = process.hrtime.bigint();
+    executorFit(capacity, { cpuMilli: 940, maxCpuMilli: 1000, memoryMiB: 896 }, 20);
+    const fitSparkPi = ms(t);
+    t = process.hrtime.bigint();
+    executorFit(capacity, { cpuMilli: 3760, maxCpuMilli: 4000, memoryMiB: 18022 }, 1000);
+    const fitLarge = ms(t);
+    console.log(JSON.stringify({ sdk, components, modulesAndCatalog, crdCold, crdWarm, stackPrecheck, constructors, fitSparkPi, fitLarge, catalogTypes }));
 }
 
 function median(xs: number[]): number {
@@ -139,12 +150,15 @@ function main(values: { runs: number; child?: boolean; baseline?: string }): voi
     const added = m("modulesAndCatalog") + m("crdCold") + m("stackPrecheck") + m("constructors");
     console.log(`Validation in \`npm run render -- dev\`, median of ${runs} fresh processes (ms):\n`);
     console.log("| part | median ms |\n|---|---|");
-    console.log(`| load the validation modules (ajv, @bufbuild/cel) and the instance catalog (1,363 types) | ${m("modulesAndCatalog").toFixed(0)} |`);
+    console.log(`| load the validation modules (ajv, @bufbuild/cel) and the instance catalog (${m("catalogTypes").toLocaleString("en-US")} types) | ${m("modulesAndCatalog").toFixed(0)} |`);
     console.log(`| first SpotExecutorPool check incl. the Karpenter CRD check, cold (artefact, precompiled schema validators, CEL parse of each rule) | ${m("crdCold").toFixed(0)} |`);
     console.log(`| stack pre-check: every component's checks on dev's config (CRD validator warm) | ${m("stackPrecheck").toFixed(0)} |`);
     console.log(`| the components' own checks in their constructors, warm | ${m("constructors").toFixed(0)} |`);
     console.log(`| **added by validation** | **${added.toFixed(0)}** |`);
     console.log(`\nOf which the CRD check of one pool's three objects, warm: ${m("crdWarm").toFixed(0)} ms (each SpotExecutorPool pays this; the compile is paid once per process).`);
+    console.log(
+        `\nNot validation, also in a render: the executor fit of one job (components/pools/executorFit.ts), as its placement resolves: spark-pi's 20 executors ${m("fitSparkPi").toFixed(0)} ms, 1,000 executors of 4 cores and 16g ${m("fitLarge").toFixed(0)} ms.`,
+    );
     console.log(`\nFor scale: the whole render of dev took ${median(renders).toFixed(1)} s (median wall time, CLI included).`);
     if (baseline) {
         const diff = median(renders.map((x, i) => x - baselineRenders[i]));
