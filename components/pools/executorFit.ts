@@ -3,9 +3,10 @@ import { Candidate, NodePoolSpec, nodeLabels, poolCandidates } from "../catalog/
 import { DAEMONSET_OVERHEAD, PoolCapacity, typesInRegion } from "../validation/launchability";
 
 // Karpenter puts pending pods on one NodeClaim for as long as some instance type holds them all
-// (keeping the pool's minValues), then launches the cheapest of those types
-// (https://karpenter.sh/docs/concepts/scheduling/): twenty 1-core executors become one 32-vCPU node
-// at 60% of its CPU. A job knows its executors, so it can narrow their nodes with a pod node
+// (keeping the pool's minValues), then launches one of those types: the cheapest On-Demand, EC2's
+// price-capacity-optimized choice on Spot (https://karpenter.sh/docs/concepts/scheduling/;
+// kubernetes-sigs/karpenter v1.14.1 pkg/controllers/provisioning/scheduling/nodeclaim.go): twenty
+// 1-core executors become one 32-vCPU node at 60% of its CPU. A job knows its executors, so it can narrow their nodes with a pod node
 // affinity on karpenter.k8s.aws/instance-cpu (Karpenter intersects it with the pool's
 // requirements, same page, "Well-Known Labels") to the size its executor set fills. No prices:
 // which type a NodeClaim becomes is estimated by on-demand list price, a stable proxy for Spot's.
@@ -57,10 +58,13 @@ function plan(options: Option[], count: number, viable: (o: Option[]) => boolean
 
 const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
 
-/** An executor pod: what it requests at the least (the platform's default) and at the most (its cores), and its memory. */
+/** An executor pod as the fit may size it. */
 export interface ExecutorPod {
+    /** The least CPU it requests, in millicores: the platform's default (940m per core). */
     cpuMilli: number;
+    /** The most CPU it may request, in millicores: its cores. */
     maxCpuMilli: number;
+    /** Its memory with Spark's overhead, in MiB. */
     memoryMiB: number;
 }
 
