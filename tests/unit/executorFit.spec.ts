@@ -11,6 +11,8 @@ import { sparkPodRequest } from "../../components/spark/podSize";
 import { DAEMONSET_OVERHEAD } from "../../components/validation/launchability";
 import { loadCatalog as loadPricedCatalog, regionPricing } from "../../cost/catalog";
 import { estimateJob, stackFacts } from "../../cost/estimate";
+import { Offering, pack } from "../../cost/packing";
+import { poolCandidates } from "../../components/catalog/scheduling";
 import { regionServicePrices } from "../../cost/services";
 import { loadWorkload } from "../../cost/spark";
 import { evaluate, RenderResult } from "../../tools/render";
@@ -130,5 +132,40 @@ describe("the estimator prices the executors SparkJob would place", () => {
             expect(n.vcpu).to.be.at.most(24);
         }
         expect(e.cpuUtilizationPct).to.be.at.least(90);
+    });
+});
+
+describe("executorFit's planner agrees with the estimator's packer (cost/packing.ts) on identical executors", () => {
+    // Two models of one Karpenter behaviour: the fit's closed form for identical pods (fast enough to
+    // run for every limit and request it tries) and the estimator's general packer. Priced at the
+    // on-demand list price, as the fit's plan is, both must launch the same nodes.
+    const priced = loadPricedCatalog();
+    const spec = { name: pool.nodePoolName, labels: {}, requirements: pool.requirements, taints: [] };
+    const offers: Offering[] = poolCandidates(spec, priced.types)
+        .filter((c) => priced.spot["us-east-1"][c.type.name] !== undefined || c.capacityType !== "spot")
+        .map((c) => ({ type: c.type, capacityType: c.capacityType, usdPerHour: c.type.onDemandUsdPerHourUsEast1 }));
+    const minValues = Object.fromEntries(pool.requirements.filter((r) => r.minValues !== undefined).map((r) => [r.key, r.minValues as number]));
+
+    it("for 1-8 cores, 1-32g and 1-60 executors, at the fit's limit and request", () => {
+        let compared = 0;
+        for (const cores of [1, 2, 4, 8]) {
+            for (const memory of ["1g", "4g", "12g", "28g"]) {
+                for (const count of [1, 3, 7, 20, 41, 60]) {
+                    const pod = executor(cores, memory);
+                    const fit = executorFit(pool, pod, count);
+                    if (!fit) {
+                        continue;
+                    }
+                    const limit = fit.maxInstanceVcpus ?? Number.POSITIVE_INFINITY;
+                    const pods = Array.from({ length: count }, (_, i) => ({ name: `e${i}`, cpuMilli: fit.cpuMilli, memoryMiB: pod.memoryMiB }));
+                    const packed = pack(pods, offers.filter((o) => o.type.vcpu <= limit), { overhead: { ...DAEMONSET_OVERHEAD }, minValues });
+                    expect(packed.unscheduled, `${count} x ${cores}/${memory}`).to.deep.equal([]);
+                    const vcpus = (xs: number[]) => [...xs].sort((a, b) => b - a);
+                    expect(vcpus(packed.nodes.map((n) => n.offering.type.vcpu)), `${count} x ${cores}/${memory}`).to.deep.equal(vcpus(fit.nodeVcpus));
+                    compared++;
+                }
+            }
+        }
+        expect(compared).to.be.at.least(80);
     });
 });
