@@ -1,15 +1,16 @@
 import { Catalog, loadCatalog } from "../catalog/catalog";
-import { Candidate, NodePoolSpec, nodeLabels, poolCandidates } from "../catalog/scheduling";
+import { Candidate, minValuesProblems, NodePoolSpec, poolCandidates } from "../catalog/scheduling";
 import { DAEMONSET_OVERHEAD, PoolCapacity, typesInRegion } from "../validation/launchability";
 
 // Karpenter puts pending pods on one NodeClaim for as long as some instance type holds them all
 // (keeping the pool's minValues), then launches one of those types: the cheapest On-Demand, EC2's
 // price-capacity-optimized choice on Spot (https://karpenter.sh/docs/concepts/scheduling/;
 // kubernetes-sigs/karpenter v1.14.1 pkg/controllers/provisioning/scheduling/nodeclaim.go): twenty
-// 1-core executors become one 32-vCPU node at 60% of its CPU. A job knows its executors, so it can narrow their nodes with a pod node
-// affinity on karpenter.k8s.aws/instance-cpu (Karpenter intersects it with the pool's
-// requirements, same page, "Well-Known Labels") to the size its executor set fills. No prices:
-// which type a NodeClaim becomes is estimated by on-demand list price, a stable proxy for Spot's.
+// 1-core executors become one 32-vCPU node at 60% of its CPU. A job knows its executors, so it can
+// narrow their nodes with a pod node affinity on karpenter.k8s.aws/instance-cpu (Karpenter
+// intersects it with the pool's requirements, same page, "Well-Known Labels") to the size its
+// executor set fills. No prices: which type a NodeClaim becomes is estimated by on-demand list
+// price, a stable proxy for Spot's.
 
 /** Where a job's executors go and how large its nodes may be. */
 export interface ExecutorFit {
@@ -90,9 +91,7 @@ export function executorFit(capacity: Required<Pick<PoolCapacity, "nodePoolName"
                 return { candidate, holds };
             })
             .filter((o) => o.holds > 0);
-    const minValues = capacity.requirements.filter((r) => r.minValues !== undefined);
-    const viable = (os: Option[]) =>
-        os.length > 0 && minValues.every((r) => new Set(os.map((o) => nodeLabels(o.candidate.type, o.candidate.capacityType, pool)[r.key]).filter((v) => v !== undefined)).size >= (r.minValues as number));
+    const viable = (os: Option[]) => os.length > 0 && minValuesProblems(pool, os.map((o) => o.candidate)).length === 0;
     const planAt = (cpuMilli: number, limit = Number.POSITIVE_INFINITY) => plan(optionsAt(cpuMilli, limit), count, viable);
     const poolNodes = planAt(pod.cpuMilli);
     if (!poolNodes) {
