@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { executorFit, INSTANCE_CPU_LABEL } from "../pools/executorFit";
-import { executorCoreRequest, NodeSelectorTerm, SparkPodPlacement } from "../pools/placement";
+import { Affinity, executorCoreRequest, SparkPodPlacement } from "../pools/placement";
 import { SPARK_ROLE_KEY } from "../pools/specs";
 import { Problem, throwIfProblems } from "../validation";
 import { labelProblems, mayRunOnSpot, tolerationMatchProblems, tolerationProblems } from "../validation/kubernetes";
@@ -66,9 +66,12 @@ function jobPodRequest(pods: JobPods, role: SparkRoleName) {
     });
 }
 
-/** Each node selector term narrowed by one more requirement. */
-function narrowed(terms: NodeSelectorTerm[], key: string, operator: string, values: string[]): NodeSelectorTerm[] {
-    return terms.map((t) => ({ matchExpressions: [...t.matchExpressions.filter((e) => e.key !== key), { key, operator, values }] }));
+/** The affinity with every node selector term limited to nodes of at most `vcpus` vCPUs (Lt takes one integer). */
+function withMaxVcpus(a: Affinity, vcpus: number): Affinity {
+    const terms = a.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.map((t) => ({
+        matchExpressions: [...t.matchExpressions.filter((e) => e.key !== INSTANCE_CPU_LABEL), { key: INSTANCE_CPU_LABEL, operator: "Lt", values: [String(vcpus + 1)] }],
+    }));
+    return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } };
 }
 
 /** A job's executor placement, narrowed to the node size its executors fill, and what each executor then requests of CPU. */
@@ -99,15 +102,11 @@ export function fitExecutors(pods: JobPods, p: SparkPodPlacement): FittedExecuto
     if (limit === undefined) {
         return { placement: p, coreRequest: `${fit.cpuMilli}m` };
     }
-    // Lt takes one integer: nodes of at most `limit` vCPUs.
-    const narrow = (terms: NodeSelectorTerm[]) => narrowed(terms, INSTANCE_CPU_LABEL, "Lt", [String(limit + 1)]);
-    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: narrow(p.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms) } } };
-    const templateTerms = p.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
     return {
         placement: {
             ...p,
-            affinity,
-            template: { ...p.template, spec: { ...p.template.spec, affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: narrow(templateTerms) } } } } },
+            affinity: withMaxVcpus(p.affinity, limit),
+            template: { ...p.template, spec: { ...p.template.spec, affinity: withMaxVcpus(p.template.spec.affinity, limit) } },
             // All executors in one allocation round (Spark 4.0 creates 10 a second:
             // https://spark.apache.org/docs/4.0.0/running-on-kubernetes.html#configuration), so that
             // Karpenter packs them in one pass, as the fit assumes, not two.
