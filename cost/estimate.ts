@@ -567,11 +567,11 @@ export interface CaNodeGroup {
  * The Spot managed node group a team would give Cluster Autoscaler for these pods: every allowed
  * type of one vCPU/memory shape (CA scales a mixed-instances group as if all were its first type,
  * so they must match: https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md#using-mixed-instances-policies-and-spot-instances),
- * meeting the pool's minValues where a shape can, the shape that costs least for the job; each node
- * priced at the price-capacity-optimized estimate among the group's types (managed node groups
- * launch Spot with price-capacity-optimized: https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html#managed-node-group-capacity-types).
+ * meeting the pool's minValues where a shape can, the shape that costs least for the job by `cost`
+ * (default: its price per hour; the estimate passes the whole run's, each node's NAT bytes and
+ * volume included); each node priced at the price-capacity-optimized estimate among the group's
+ * types (managed node groups launch Spot with price-capacity-optimized: https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html#managed-node-group-capacity-types).
  */
-/** `cost`: what a team would minimize choosing the group (default: its price per hour); the estimate passes the whole run's cost, per-node NAT and volumes included. */
 export function clusterAutoscalerNodeGroup(
     pods: Pod[],
     offers: Offering[],
