@@ -75,14 +75,21 @@ function child(): void {
     const constructors = ms(t);
     // Not validation, but paid in the render too: the executor fit of a job as its placement resolves.
     const { executorFit } = require("../components/pools/executorFit");
+    const { executorCoreRequestMilli } = require("../components/pools/placement");
+    const { sparkPodRequest } = require("../components/spark/podSize");
     const { poolCapacity } = require("../components/validation/launchability");
     const { nodePoolManifest } = require("../components/pools/specs");
     const capacity = poolCapacity(nodePoolManifest(pools.executorPool), config.region);
+    const executor = (cores: number, memory: string) => ({
+        cpuMilli: executorCoreRequestMilli(cores),
+        maxCpuMilli: cores * 1000,
+        memoryMiB: sparkPodRequest({ role: "executor", cores, memory, jvm: true }).memoryMiB,
+    });
     t = process.hrtime.bigint();
-    executorFit(capacity, { cpuMilli: 940, maxCpuMilli: 1000, memoryMiB: 896 }, 20);
+    executorFit(capacity, executor(1, "512m"), 20);
     const fitSparkPi = ms(t);
     t = process.hrtime.bigint();
-    executorFit(capacity, { cpuMilli: 3760, maxCpuMilli: 4000, memoryMiB: 18022 }, 1000);
+    executorFit(capacity, executor(4, "16g"), 1000);
     const fitLarge = ms(t);
     console.log(JSON.stringify({ sdk, components, modulesAndCatalog, crdCold, crdWarm, stackPrecheck, constructors, fitSparkPi, fitLarge, catalogTypes }));
 }
